@@ -1,0 +1,69 @@
+package io.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.gatehouse.api.config.ConfigError;
+import io.gatehouse.api.config.ConfigException;
+
+/**
+ * Parses {@code gatehouse.json}: JSON with comments, trailing commas, unquoted keys and single quotes.
+ */
+public final class Json5Parser {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
+                    JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                    JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    /**
+     * Parses a whole document into plain Java values.
+     *
+     * @throws ConfigException with the file, line and column of the first error
+     */
+    public Map<String, Object> parse(Path file, String text) throws ConfigException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new ConfigException(new ConfigError(file, at == null ? 0 : at.getLineNr(),
+                    at == null ? 0 : at.getColumnNr(), "", e.getOriginalMessage()), e);
+        }
+        if (root == null || root.isMissingNode()) {
+            return Map.of();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(new ConfigError(file, 1, 1, "", "the config must be a JSON object, found "
+                    + root.getNodeType().name().toLowerCase()));
+        }
+        return mapper.convertValue(root, MAP);
+    }
+
+    /** Canonical JSON (keys sorted), the input of the config hash. */
+    public String canonical(Map<String, Object> config) {
+        try {
+            return mapper.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plain Java values always serialise", e);
+        }
+    }
+}

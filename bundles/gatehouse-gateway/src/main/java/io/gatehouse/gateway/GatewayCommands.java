@@ -1,0 +1,137 @@
+package io.gatehouse.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.launcher.api.LauncherControl;
+import io.gatehouse.launcher.api.ListeningSocket;
+
+/** {@code gateway:status} and {@code gateway:restart}. */
+@Component(service = GatewayCommands.class, property = {
+        "osgi.command.scope=gateway",
+        "osgi.command.function=status",
+        "osgi.command.function=restart"})
+public final class GatewayCommands {
+    private final LauncherControl launcher;
+    private final ConfigService config;
+    private final GatewayHealth health;
+    private final ListeningSocket gatewaySocket;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<InFlightWork> inFlight;
+
+    @Activate
+    public GatewayCommands(@Reference LauncherControl launcher, @Reference ConfigService config,
+            @Reference GatewayHealth health,
+            @Reference(target = "(" + ListeningSocket.NAME + "=" + ListeningSocket.GATEWAY + ")") ListeningSocket gatewaySocket) {
+        this.launcher = launcher;
+        this.config = config;
+        this.health = health;
+        this.gatewaySocket = gatewaySocket;
+    }
+
+    @Descriptor("Show uptime, restarts, config in force, listening address and the state of every Gatehouse bundle and component")
+    public String status(
+            @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson)
+            throws JsonProcessingException {
+        Map<String, Object> s = statusMap();
+        return asJson ? json.writeValueAsString(s) : text(s);
+    }
+
+    @Descriptor("Restart the OSGi framework in process (the listening socket stays open; clients wait)")
+    public String restart(@Descriptor("why, for the log") String... reason) {
+        String why = reason.length == 0 ? "operator request (gateway:restart)" : String.join(" ", reason);
+        long number = launcher.requestRestart(why);
+        return "framework restart #" + number + " requested: " + why;
+    }
+
+    Map<String, Object> statusMap() {
+        long now = System.currentTimeMillis();
+        ConfigSnapshot snapshot = config.current();
+        List<String> problems = health.problems();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("status", problems.isEmpty() ? "ok" : "unavailable");
+        s.put("problems", problems);
+        s.put("uptimeMs", now - launcher.processStartedAt());
+        s.put("frameworkUptimeMs", now - launcher.frameworkStartedAt());
+        s.put("restarts", launcher.restartCount());
+        s.put("lastRestartReason", launcher.lastRestartReason().orElse(null));
+        s.put("home", launcher.home().toString());
+        s.put("configFile", snapshot.source().toString());
+        s.put("configHash", snapshot.hash());
+        s.put("configError", config.lastError().map(Object::toString).orElse(null));
+        var addr = gatewaySocket.localAddress();
+        s.put("listen", addr.getAddress().getHostAddress() + ":" + addr.getPort());
+        Map<String, Integer> work = new LinkedHashMap<>();
+        List<InFlightWork> current = inFlight;
+        if (current != null) {
+            for (InFlightWork w : current) {
+                work.put(w.name(), w.pending());
+            }
+        }
+        s.put("inFlight", work);
+        s.put("bundles", health.bundles());
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String text(Map<String, Object> s) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("status        %s%n", s.get("status")));
+        for (Object p : (List<Object>) s.get("problems")) {
+            b.append(String.format("  problem     %s%n", p));
+        }
+        b.append(String.format("uptime        %s (framework %s)%n", human((Long) s.get("uptimeMs")),
+                human((Long) s.get("frameworkUptimeMs"))));
+        b.append(String.format("restarts      %s%s%n", s.get("restarts"),
+                s.get("lastRestartReason") == null ? "" : " (last: " + s.get("lastRestartReason") + ")"));
+        b.append(String.format("listen        %s%n", s.get("listen")));
+        b.append(String.format("config        %s%n", s.get("configFile")));
+        b.append(String.format("config hash   %s%n", s.get("configHash")));
+        if (s.get("configError") != null) {
+            b.append(String.format("config error  %s%n", s.get("configError")));
+        }
+        b.append(String.format("in flight     %s%n", s.get("inFlight")));
+        b.append(String.format("%nbundles%n"));
+        List<String> rows = new ArrayList<>();
+        for (GatewayHealth.BundleState bs : (List<GatewayHealth.BundleState>) s.get("bundles")) {
+            rows.add(String.format("  %-4d %-10s %-32s %s%n", bs.id(), bs.state(), bs.symbolicName(), bs.version()));
+            for (GatewayHealth.ComponentState c : bs.components()) {
+                rows.add(String.format("         %-22s %s%s%n", c.state(), c.name(),
+                        c.unsatisfied().isEmpty() ? "" : " missing " + c.unsatisfied()));
+            }
+        }
+        rows.forEach(b::append);
+        return b.toString();
+    }
+
+    private static String human(long ms) {
+        Duration d = Duration.ofMillis(ms);
+        if (d.toHours() > 0) {
+            return String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+        }
+        if (d.toMinutes() > 0) {
+            return String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+        }
+        return String.format("%d.%03ds", d.toSeconds(), d.toMillisPart());
+    }
+}

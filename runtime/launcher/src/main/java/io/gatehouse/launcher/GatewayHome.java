@@ -1,0 +1,143 @@
+package io.gatehouse.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The layout of a gateway home: {@code bin/ etc/ system/ features/ deploy/ lib/ data/}.
+ */
+public record GatewayHome(Path root) {
+
+    public static final String HOME_ENV = "GATEHOUSE_HOME";
+
+    public GatewayHome {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    public Path etc() {
+        return root.resolve("etc");
+    }
+
+    public Path configFile() {
+        return etc().resolve("gatehouse.json");
+    }
+
+    public Path system() {
+        return root.resolve("system");
+    }
+
+    public Path features() {
+        return root.resolve("features");
+    }
+
+    public Path deploy() {
+        return root.resolve("deploy");
+    }
+
+    public Path data() {
+        return root.resolve("data");
+    }
+
+    public Path frameworkCache() {
+        return data().resolve("cache");
+    }
+
+    public Path logDir() {
+        return data().resolve("log");
+    }
+
+    /** Files that tell clients how to reach the running gateway. */
+    public Path runDir() {
+        return data().resolve("run");
+    }
+
+    public Path adminTokenFile() {
+        return data().resolve("admin.token");
+    }
+
+    public Path adminPortFile() {
+        return runDir().resolve("admin.port");
+    }
+
+    public Path listenFile() {
+        return runDir().resolve("gateway.listen");
+    }
+
+    public Path pidFile() {
+        return runDir().resolve("gatehouse.pid");
+    }
+
+    /** Creates {@code data/} and its sub folders on first start. */
+    public void createDataDirs() throws IOException {
+        for (Path p : new Path[] {data(), logDir(), runDir(), data().resolve("sessions"), data().resolve("index"),
+                deploy()}) {
+            Files.createDirectories(p);
+        }
+    }
+
+    /**
+     * Returns the admin token, creating {@code data/admin.token} (mode 0600) with 32 random bytes
+     * on first start.
+     */
+    public String adminToken() throws IOException {
+        Path file = adminTokenFile();
+        if (!Files.exists(file)) {
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            String token = HexFormat.of().formatHex(bytes);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(tmp);
+            }
+            Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException raced) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (token.length() < 32) {
+            throw new IOException(file + ": admin token is shorter than 32 characters; delete the file to get a new one");
+        }
+        return token;
+    }
+
+    /** Writes a small run file atomically, so a reader never sees half of it. */
+    public void writeRunFile(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The home: {@code --home} if given, else {@code GATEHOUSE_HOME}, else the folder above the
+     * launcher jar's {@code lib/}.
+     */
+    public static GatewayHome locate(String explicitHome) {
+        if (explicitHome != null && !explicitHome.isBlank()) {
+            return new GatewayHome(Path.of(explicitHome));
+        }
+        String env = System.getenv(HOME_ENV);
+        if (env != null && !env.isBlank()) {
+            return new GatewayHome(Path.of(env));
+        }
+        try {
+            Path jar = Path.of(GatewayHome.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new GatewayHome(jar.getParent().getParent());
+        } catch (Exception e) {
+            return new GatewayHome(Path.of("."));
+        }
+    }
+}
