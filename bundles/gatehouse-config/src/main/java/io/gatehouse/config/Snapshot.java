@@ -76,6 +76,6 @@ final class Snapshot implements ConfigSnapshot {
 
     @Override
     public String toString() {
-        return "ConfigSnapshot[" + source + " " + hash.substring(0, 12) + "]";
+        return "ConfigSnapshot[" + source + " " + hash.substring(0, Math.min(12, hash.length())) + "]";
     }
 }

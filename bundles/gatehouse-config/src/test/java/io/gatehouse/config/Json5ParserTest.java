@@ -1,0 +1,74 @@
+package io.gatehouse.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.gatehouse.api.config.ConfigError;
+import io.gatehouse.api.config.ConfigException;
+
+class Json5ParserTest {
+    private final Json5Parser parser = new Json5Parser();
+    private final Path file = Path.of("etc/gatehouse.json");
+
+    @Test
+    void acceptsCommentsTrailingCommasUnquotedKeysAndSingleQuotes() throws Exception {
+        Map<String, Object> m = parser.parse(file, """
+                // line comment
+                /* block */
+                {
+                  gateway: { port: 18789, bind: 'loopback', },
+                  bindings: [ { agentId: "a" }, ],
+                  # yaml-style comment
+                }
+                """);
+        assertEquals(Map.of("port", 18789, "bind", "loopback"), m.get("gateway"));
+        assertEquals(List.of(Map.of("agentId", "a")), m.get("bindings"));
+    }
+
+    @Test
+    void truncatedFileReportsLineAndColumn() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parser.parse(file, "{\n  gateway: {\n    port: 1,\n"));
+        ConfigError err = e.error();
+        assertEquals(file, err.file());
+        assertTrue(err.line() >= 3, "line " + err.line());
+        assertTrue(err.column() > 0);
+        assertTrue(e.getMessage().startsWith("etc/gatehouse.json:" + err.line() + ":" + err.column() + ": "),
+                e.getMessage());
+    }
+
+    @Test
+    void duplicateKeysAreRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(file, "{ a: 1,\n a: 2 }"));
+        assertEquals(2, e.error().line());
+        assertTrue(e.getMessage().contains("a"), e.getMessage());
+    }
+
+    @Test
+    void nonObjectRootIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(file, "[]"));
+        assertTrue(e.getMessage().contains("must be a JSON object"), e.getMessage());
+    }
+
+    @Test
+    void hashIgnoresFormattingAndKeyOrderButNotValues() throws Exception {
+        String a = parser.canonical(parser.parse(file, "{ b: 1, a: { y: 2, x: 1 } }"));
+        String b = parser.canonical(parser.parse(file, "// c\n{\n  a: { x: 1, y: 2, },\n  b: 1,\n}"));
+        String c = parser.canonical(parser.parse(file, "{ b: 2, a: { y: 2, x: 1 } }"));
+        assertEquals(ConfigFileService.sha256(a), ConfigFileService.sha256(b));
+        assertNotEquals(ConfigFileService.sha256(a), ConfigFileService.sha256(c));
+    }
+
+    @Test
+    void emptyDocumentIsAnEmptyConfig() throws Exception {
+        assertEquals(Map.of(), parser.parse(file, "  // nothing\n"));
+    }
+}
