@@ -24,7 +24,7 @@ final class ReadyProbe {
         long deadline = System.nanoTime() + Long.parseLong(args.get(1)) * 1_000_000_000L;
         String lastProblem = "no answer yet";
         while (System.nanoTime() < deadline) {
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+            if (!alive(pid)) {
                 System.err.println("gatehouse: the gateway (pid " + pid + ") exited during start:");
                 printLogTail(home.logDir().resolve("gatehouse.log"), 15);
                 return 1;
@@ -53,6 +53,20 @@ final class ReadyProbe {
         }
         System.err.println("gatehouse: not ready in time (" + lastProblem + ")");
         return 1;
+    }
+
+    /** Alive and not a zombie (an exited process its parent has not reaped yet). */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || stat.length() < afterName + 3 || stat.charAt(afterName + 2) != 'Z';
+        } catch (IOException noProcfs) {
+            return true;
+        }
     }
 
     /** A wildcard bind is reached through loopback. */

@@ -1,0 +1,205 @@
+package io.gatehouse.itests.distribution;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One gateway home copied from the built distribution, driven through {@code bin/gatehouse} like an
+ * operator would. Every instance has its own home and port, so several can run side by side.
+ */
+final class Gateway implements AutoCloseable {
+    static final Path DISTRIBUTION = Path.of(System.getProperty("gatehouse.distribution", "../../runtime/target/gatehouse"));
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path home;
+    private Process foreground;
+
+    private Gateway(Path home) {
+        this.home = home;
+    }
+
+    /** Copies the distribution into {@code dir} and sets a free loopback port. */
+    static Gateway copyInto(Path dir) throws IOException {
+        if (!Files.isExecutable(DISTRIBUTION.resolve("bin/gatehouse"))) {
+            throw new IllegalStateException("build the distribution first: " + DISTRIBUTION.toAbsolutePath());
+        }
+        copyTree(DISTRIBUTION, dir);
+        Gateway g = new Gateway(dir);
+        g.writeConfig("{ gateway: { bind: 'loopback', port: " + freePort() + ", reload: { deferralTimeoutMs: 10000 } } }");
+        return g;
+    }
+
+    void writeConfig(String json5) throws IOException {
+        Path tmp = home.resolve("etc/gatehouse.json.tmp");
+        Files.writeString(tmp, json5);
+        Files.move(tmp, home.resolve("etc/gatehouse.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code bin/gatehouse run} as a child process. */
+    Process runInForeground() throws IOException {
+        foreground = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "--home", home.toString(), "run")
+                .redirectErrorStream(true).redirectOutput(home.resolve("foreground.out").toFile()).start();
+        return foreground;
+    }
+
+    /** Runs {@code bin/gatehouse ARGS} to completion (bounded). */
+    Result cli(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/gatehouse").toString());
+        cmd.add("--home");
+        cmd.add(home.toString());
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[][] streams = new byte[2][];
+            Thread err = new Thread(() -> streams[1] = readAll(p.getErrorStream()));
+            err.start();
+            streams[0] = readAll(p.getInputStream());
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("bin/gatehouse " + String.join(" ", args) + " did not finish");
+            }
+            err.join(10_000);
+            return new Result(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+                    new String(streams[1], StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JsonNode status() throws IOException {
+        Result r = cli("shell", "gateway:status", "--json");
+        if (r.exit != 0) {
+            throw new IllegalStateException("gateway:status failed: " + r);
+        }
+        return JSON.readTree(r.out);
+    }
+
+    /** The address in {@code data/run/gateway.listen}. */
+    InetSocketAddress listen() throws IOException {
+        String[] hp = Files.readString(home.resolve("data/run/gateway.listen")).trim().split(":");
+        return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    }
+
+    int healthz() {
+        try {
+            InetSocketAddress a = listen();
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + a.getPort() + "/healthz").toURL()
+                    .openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            try {
+                return c.getResponseCode();
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    void awaitHealthy(Duration within) {
+        await(within, () -> healthz() == 200, "/healthz 200");
+    }
+
+    String log() throws IOException {
+        Path log = home.resolve("data/log/gatehouse.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    static void await(Duration within, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + within + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(20); // poll interval against a separate process
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        // Whatever a test left running is stopped: graceful first, then forcibly.
+        if (Files.exists(home.resolve("data/run/gatehouse.pid"))) {
+            cli("stop");
+        }
+        if (foreground != null && foreground.isAlive()) {
+            foreground.destroy();
+            try {
+                if (!foreground.waitFor(30, TimeUnit.SECONDS)) {
+                    foreground.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                foreground.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
