@@ -1,0 +1,22 @@
+package io.gatehouse.api.config;
+
+import java.util.List;
+
+/**
+ * The outcome of one reload attempt, delivered to every {@link ConfigReloadListener}.
+ *
+ * @param observedAt epoch ms at which the change was observed
+ * @param appliedAt  epoch ms at which the result was in force (or rejected)
+ * @param hash       hash of the config in force after the attempt
+ * @param paths      changed paths (dotted; arrays report their own path, never an index)
+ * @param outcome    {@code hot}, {@code restart}, {@code noop} or {@code rejected}
+ * @param error      why the new config was rejected, or null
+ */
+public record ConfigReloadEvent(long observedAt, long appliedAt, String hash, List<String> paths, String outcome,
+        ConfigError error) {
+
+    public static final String HOT = "hot";
+    public static final String RESTART = "restart";
+    public static final String NOOP = "noop";
+    public static final String REJECTED = "rejected";
+}
