@@ -1,0 +1,400 @@
+package io.gatehouse.watch;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.gatehouse.api.watch.FileWatch;
+import io.gatehouse.api.watch.WatchListener;
+import io.gatehouse.api.watch.WatchRequest;
+
+/**
+ * One watch with its own thread. OS notifications report directory entries, so a watched file is
+ * watched through its folder, and through the folder of every symlink on its way to the real file
+ * (a Kubernetes ConfigMap swaps {@code ..data}; an editor renames a temp file over it; a writer
+ * rewrites it in place through the link). The chain is resolved again after every batch of events,
+ * so a swapped link is followed at once.
+ */
+final class PathWatch implements FileWatch, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PathWatch.class);
+    static final long FALLBACK_POLL_MS = 500;
+    private static final int MAX_LINKS = 40;
+
+    private final WatchRequest request;
+    private final WatchListener listener;
+    private final Path target;
+    private final boolean fileMode;
+    private final List<PathMatcher> ignore;
+    private final Thread thread;
+    private final Object sleeper = new Object();
+
+    private volatile boolean closed;
+    private volatile String mode;
+
+    // state of the watch thread only
+    private WatchService service;
+    private final Map<WatchKey, Path> keys = new HashMap<>();
+    private final Map<Path, Set<String>> relevantNames = new HashMap<>();
+    private final Set<Path> pending = new LinkedHashSet<>();
+    private long lastEventNanos;
+    private long pollIntervalMs;
+    private Map<Path, String> polled = Map.of();
+
+    PathWatch(WatchRequest request, WatchListener listener) throws IOException {
+        this.request = request;
+        this.listener = listener;
+        this.target = request.path().toAbsolutePath().normalize();
+        this.fileMode = !Files.isDirectory(target);
+        if (!fileMode || Files.isDirectory(target.getParent())) {
+            // fine
+        } else {
+            throw new NoSuchFileException(target.getParent().toString(), null, "the folder of the watched file does not exist");
+        }
+        List<PathMatcher> m = new ArrayList<>();
+        for (String glob : request.ignore()) {
+            m.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+        this.ignore = List.copyOf(m);
+        if (request.pollOnlyMs() > 0) {
+            startPolling(request.pollOnlyMs(), null);
+        } else {
+            try {
+                service = target.getFileSystem().newWatchService();
+                mode = "notify";
+                registerAll();
+            } catch (IOException e) {
+                startPolling(FALLBACK_POLL_MS, "file notifications unavailable for " + target + " (" + e.getMessage()
+                        + "); polling every " + FALLBACK_POLL_MS + " ms");
+            }
+        }
+        this.thread = new Thread(this, "gatehouse-watch-" + request.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public String mode() {
+        return mode;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        WatchService s = service;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            try {
+                if (service != null) {
+                    waitForEvents();
+                } else {
+                    pollOnce();
+                }
+                deliverIfQuiet();
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                if (service != null) {
+                    closeService();
+                    startPolling(FALLBACK_POLL_MS, "watch on " + target + " failed (" + e + "); polling every "
+                            + FALLBACK_POLL_MS + " ms");
+                } else {
+                    LOG.warn("[{}] polling {} failed: {}", request.name(), target, e.toString());
+                    sleep(pollIntervalMs);
+                }
+            }
+        }
+    }
+
+    // ---- notifications
+
+    private void waitForEvents() throws InterruptedException, IOException {
+        WatchKey key;
+        if (pending.isEmpty()) {
+            key = service.take();
+        } else {
+            long waitMs = request.debounceMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
+            key = waitMs <= 0 ? service.poll() : service.poll(waitMs, TimeUnit.MILLISECONDS);
+        }
+        boolean any = false;
+        while (key != null) {
+            any |= handle(key);
+            key = service.poll();
+        }
+        if (any) {
+            lastEventNanos = System.nanoTime();
+            // A swapped link or a new folder changes what must be watched.
+            registerAll();
+        }
+    }
+
+    private boolean handle(WatchKey key) {
+        Path dir = keys.get(key);
+        boolean relevant = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (dir == null) {
+                continue;
+            }
+            if (event.kind() == OVERFLOW) {
+                pending.add(target);
+                relevant = true;
+                continue;
+            }
+            Path name = (Path) event.context();
+            if (fileMode) {
+                Set<String> names = relevantNames.getOrDefault(dir, Set.of());
+                if (names.contains(name.toString())) {
+                    pending.add(target);
+                    relevant = true;
+                }
+            } else if (!ignored(name)) {
+                Path changed = dir.resolve(name);
+                pending.add(changed);
+                relevant = true;
+                if (event.kind() == ENTRY_CREATE && request.recursive()
+                        && Files.isDirectory(changed, LinkOption.NOFOLLOW_LINKS)) {
+                    // Files may have landed in the new folder before it was registered.
+                    try (Stream<Path> inside = Files.walk(changed)) {
+                        inside.filter(p -> !ignored(p.getFileName())).forEach(pending::add);
+                    } catch (IOException gone) {
+                        // deleted again already
+                    }
+                }
+            }
+        }
+        if (!key.reset()) {
+            keys.remove(key);
+        }
+        return relevant;
+    }
+
+    private void registerAll() throws IOException {
+        Set<Path> wanted = new HashSet<>();
+        if (fileMode) {
+            relevantNames.clear();
+            collectChain(target, 0);
+            wanted.addAll(relevantNames.keySet());
+        } else if (request.recursive()) {
+            try (Stream<Path> dirs = Files.walk(target)) {
+                dirs.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                        .filter(p -> p.equals(target) || !ignored(p.getFileName())).forEach(wanted::add);
+            }
+        } else {
+            wanted.add(target);
+        }
+        Set<Path> have = new HashSet<>(keys.values());
+        keys.entrySet().removeIf(e -> {
+            if (!wanted.contains(e.getValue())) {
+                e.getKey().cancel();
+                return true;
+            }
+            return false;
+        });
+        for (Path dir : wanted) {
+            if (!have.contains(dir) && Files.isDirectory(dir)) {
+                keys.put(dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), dir);
+            }
+        }
+    }
+
+    /** Records (folder, entry name) for the file and every symlink on its way to the real file. */
+    private void collectChain(Path path, int depth) {
+        relevantNames.computeIfAbsent(path.getParent(), k -> new HashSet<>()).add(path.getFileName().toString());
+        if (depth > MAX_LINKS) {
+            return;
+        }
+        Path current = path.getRoot();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            Path next = current.resolve(path.getName(i));
+            if (Files.isSymbolicLink(next)) {
+                relevantNames.computeIfAbsent(current, k -> new HashSet<>()).add(path.getName(i).toString());
+                try {
+                    Path linkTarget = current.resolve(Files.readSymbolicLink(next)).normalize();
+                    Path rest = i + 1 < path.getNameCount() ? path.subpath(i + 1, path.getNameCount()) : null;
+                    collectChain(rest == null ? linkTarget : linkTarget.resolve(rest), depth + 1);
+                } catch (IOException vanished) {
+                    // swapped while we looked: the next event resolves it again
+                }
+                return;
+            }
+            current = next;
+        }
+    }
+
+    private void closeService() {
+        try {
+            service.close();
+        } catch (IOException ignored) {
+            // replaced by polling
+        }
+        service = null;
+        keys.clear();
+    }
+
+    // ---- polling
+
+    private void startPolling(long intervalMs, String why) {
+        mode = "polling";
+        pollIntervalMs = intervalMs;
+        polled = snapshot();
+        if (why != null) {
+            LOG.warn("[{}] {}", request.name(), why);
+            try {
+                listener.problem(why);
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] listener failed on problem: {}", request.name(), e.toString());
+            }
+        }
+    }
+
+    private void pollOnce() throws InterruptedException {
+        long wait = pollIntervalMs;
+        if (!pending.isEmpty()) {
+            long remaining = request.debounceMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
+            wait = Math.max(1, Math.min(wait, remaining));
+        }
+        sleep(wait);
+        if (closed) {
+            throw new InterruptedException("closed");
+        }
+        Map<Path, String> now = snapshot();
+        Set<Path> changed = new HashSet<>();
+        for (Map.Entry<Path, String> e : now.entrySet()) {
+            if (!Objects.equals(polled.get(e.getKey()), e.getValue())) {
+                changed.add(e.getKey());
+            }
+        }
+        for (Path p : polled.keySet()) {
+            if (!now.containsKey(p)) {
+                changed.add(p);
+            }
+        }
+        polled = now;
+        if (!changed.isEmpty()) {
+            pending.addAll(fileMode ? Set.of(target) : changed);
+            lastEventNanos = System.nanoTime();
+        }
+    }
+
+    /** Path to "mtime/size/key" of what is watched; a file watch follows links. */
+    private Map<Path, String> snapshot() {
+        Map<Path, String> s = new HashMap<>();
+        if (fileMode) {
+            s.put(target, fingerprint(target));
+            return s;
+        }
+        try (Stream<Path> all = request.recursive() ? Files.walk(target) : Files.list(target)) {
+            all.filter(p -> !p.equals(target) && !ignored(p.getFileName())).forEach(p -> s.put(p, fingerprint(p)));
+        } catch (IOException e) {
+            s.put(target, "unreadable " + e.getClass().getSimpleName());
+        }
+        return s;
+    }
+
+    private static String fingerprint(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    // ---- delivery
+
+    private void deliverIfQuiet() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
+        if (quietMs < request.debounceMs()) {
+            return;
+        }
+        Set<Path> batch = Set.copyOf(pending);
+        pending.clear();
+        try {
+            listener.changed(batch);
+        } catch (RuntimeException e) {
+            LOG.error("[{}] change listener failed", request.name(), e);
+        }
+    }
+
+    private boolean ignored(Path name) {
+        if (name == null) {
+            return false;
+        }
+        for (PathMatcher m : ignore) {
+            if (m.matches(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sleep(long ms) {
+        synchronized (sleeper) {
+            if (!closed) {
+                try {
+                    sleeper.wait(Math.max(1, ms));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    closed = true;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileWatch[" + request.name() + " " + target + " " + mode + "]";
+    }
+}
