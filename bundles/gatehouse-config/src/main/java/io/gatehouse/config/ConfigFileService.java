@@ -9,42 +9,80 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.api.config.ConfigReloadEvent;
+import io.gatehouse.api.config.ConfigReloadListener;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.api.watch.FileWatch;
+import io.gatehouse.api.watch.FileWatchService;
+import io.gatehouse.api.watch.WatchListener;
+import io.gatehouse.api.watch.WatchRequest;
 
 /**
- * Reads the config file and publishes the config in force as a {@link ConfigSnapshot} service,
- * whose {@link ConfigSnapshot#HASH} property changes with every applied reload. A file that cannot
- * be used leaves the last good config in force; with no file at all the embedded defaults (an empty
- * config) apply.
+ * Reads the config file, watches it, and publishes the config in force as a {@link ConfigSnapshot}
+ * service whose {@link ConfigSnapshot#HASH} property changes with every applied reload. A file that
+ * cannot be used leaves the last good config in force; with no file at all the embedded defaults (an
+ * empty config) apply.
+ *
+ * <p>Torn reads are impossible by construction: a strict prefix of a JSON object never parses, so a
+ * successful parse proves the write finished and is applied at once; only a failed parse waits for
+ * the file to settle before it is reported.
  */
-@Component(service = ConfigService.class, immediate = true)
-public final class ConfigFileService implements ConfigService {
+@Component(service = ConfigService.class, immediate = true, configurationPid = "gatehouse.config")
+@Designate(ocd = ConfigFileService.Config.class)
+public final class ConfigFileService implements ConfigService, WatchListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFileService.class);
 
+    @ObjectClassDefinition(name = "Gatehouse config file", description = "How etc/gatehouse.json is watched.")
+    public @interface Config {
+        @AttributeDefinition(description = "Quiet time after the last file event before reading (ms).", min = "0")
+        long debounceMs() default 25;
+
+        @AttributeDefinition(description = "An unparsable file is re-read until unchanged for this long (ms) before it is reported.", min = "0")
+        long settleMs() default 150;
+
+        @AttributeDefinition(description = "Longest wait for an unparsable or missing file to become usable (ms).", min = "0")
+        long settleTimeoutMs() default 2000;
+    }
+
     private final Path file;
+    private final Config config;
     private final Json5Parser parser = new Json5Parser();
     private final ServiceRegistration<ConfigSnapshot> registration;
+    private final FileWatch watch;
     private volatile Snapshot current;
     private volatile ConfigError lastError;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    final List<ConfigReloadListener> listeners = new CopyOnWriteArrayList<>();
+
     @Activate
-    public ConfigFileService(BundleContext context) {
+    public ConfigFileService(BundleContext context, Config config, @Reference FileWatchService watcher) throws IOException {
         String configured = context.getProperty("gatehouse.config");
         this.file = Path.of(configured != null ? configured : "etc/gatehouse.json").toAbsolutePath();
+        this.config = config;
         Snapshot first;
         try {
             first = load();
@@ -57,10 +95,12 @@ public final class ConfigFileService implements ConfigService {
         current = first;
         registration = context.registerService(ConfigSnapshot.class, first, properties(first));
         LOG.info("config in force: {} (hash {})", file, first.hash().substring(0, 12));
+        watch = watcher.watch(WatchRequest.file("config", file, config.debounceMs()), this);
     }
 
     @Deactivate
     void deactivate() {
+        watch.close();
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {
@@ -80,22 +120,112 @@ public final class ConfigFileService implements ConfigService {
 
     @Override
     public synchronized ConfigSnapshot reload() throws ConfigException {
+        long observedAt = System.currentTimeMillis();
         Snapshot next;
         try {
             next = load();
         } catch (ConfigException e) {
-            lastError = e.error();
-            LOG.warn("config reload skipped (invalid config): {}", e.getMessage());
+            reject(observedAt, e);
             throw e;
         }
+        apply(observedAt, next);
+        return current;
+    }
+
+    // ---- watcher
+
+    @Override
+    public void changed(Set<Path> changed) {
+        long observedAt = System.currentTimeMillis();
+        synchronized (this) {
+            try {
+                apply(observedAt, loadSettled());
+            } catch (ConfigException e) {
+                reject(observedAt, e);
+            }
+        }
+    }
+
+    @Override
+    public void problem(String message) {
+        LOG.warn("config watcher: {}", message);
+    }
+
+    /**
+     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the parse
+     * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way,
+     * then the last good config is kept.
+     */
+    private Snapshot loadSettled() throws ConfigException {
+        long deadline = System.nanoTime() + config.settleTimeoutMs() * 1_000_000L;
+        String lastText = null;
+        long stableSince = System.nanoTime();
+        while (true) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException missing) {
+                text = null;
+            } catch (IOException e) {
+                throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot read: " + e.getMessage()), e);
+            }
+            ConfigException failure;
+            if (text != null) {
+                try {
+                    return snapshotOf(parser.parse(file, text));
+                } catch (ConfigException e) {
+                    failure = e;
+                }
+            } else {
+                failure = new ConfigException(new ConfigError(file, 0, 0, "",
+                        "file is missing; keeping the last good config"));
+            }
+            if (!java.util.Objects.equals(text, lastText)) {
+                lastText = text;
+                stableSince = System.nanoTime();
+            }
+            long now = System.nanoTime();
+            if (now - stableSince >= config.settleMs() * 1_000_000L || now >= deadline) {
+                throw failure;
+            }
+            try {
+                Thread.sleep(10); // re-read interval while a writer may still be writing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+
+    private void apply(long observedAt, Snapshot next) {
         lastError = null;
         if (next.hash().equals(current.hash())) {
-            return current;
+            notifyListeners(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                    ConfigReloadEvent.NOOP, null));
+            return;
         }
         current = next;
         registration.setProperties(properties(next));
         LOG.info("config in force: {} (hash {})", file, next.hash().substring(0, 12));
-        return next;
+        notifyListeners(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), next.hash(), List.of(),
+                ConfigReloadEvent.HOT, null));
+    }
+
+    private void reject(long observedAt, ConfigException e) {
+        lastError = e.error();
+        LOG.warn("config reload skipped (invalid config): {}", e.getMessage());
+        notifyListeners(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                ConfigReloadEvent.REJECTED, e.error()));
+    }
+
+    private void notifyListeners(ConfigReloadEvent event) {
+        for (ConfigReloadListener l : listeners) {
+            try {
+                l.reloaded(event);
+            } catch (RuntimeException ex) {
+                LOG.warn("config reload listener {} failed: {}", l, ex.toString());
+            }
+        }
     }
 
     private Snapshot load() throws ConfigException {
