@@ -229,6 +229,9 @@ public final class Launcher implements LauncherControl {
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "100");
         p.put("felix.startlevel.bundle", "80");
         p.put("felix.log.level", "1");
+        // Felix's parallel resolver keeps a thread pool per framework whose idle threads pin the old
+        // framework (and every class it loaded) after a restart; resolve on the calling thread.
+        p.put("felix.resolver.parallelism", "1");
         p.put("gatehouse.home", home.root().toString());
         p.put("gatehouse.config", home.configFile().toString());
         p.put("gatehouse.data", home.data().toString());
