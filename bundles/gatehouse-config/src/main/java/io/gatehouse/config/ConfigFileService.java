@@ -41,8 +41,8 @@ import io.gatehouse.api.watch.WatchListener;
 import io.gatehouse.api.watch.WatchRequest;
 
 /**
- * Reads the config file, watches it, and publishes the config in force as a {@link ConfigSnapshot}
- * service whose {@link ConfigSnapshot#HASH} property changes with every applied reload. A file that
+ * Reads the config file, watches it, and publishes {@link ConfigService} with the property
+ * {@link ConfigService#HASH} of the config in force, changed with every applied reload. A file that
  * cannot be used leaves the last good config in force; with no file at all the embedded defaults (an
  * empty config) apply.
  *
@@ -50,7 +50,9 @@ import io.gatehouse.api.watch.WatchRequest;
  * successful parse proves the write finished and is applied at once; only a failed parse waits for
  * the file to settle before it is reported.
  */
-@Component(service = ConfigService.class, immediate = true, configurationPid = "gatehouse.config")
+// Registers ConfigService itself (service = {}): DS cannot change a component's service properties,
+// and the hash property must change with every reload.
+@Component(service = {}, immediate = true, configurationPid = "gatehouse.config")
 @Designate(ocd = ConfigFileService.Config.class)
 public final class ConfigFileService implements ConfigService, WatchListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFileService.class);
@@ -70,7 +72,7 @@ public final class ConfigFileService implements ConfigService, WatchListener {
     private final Path file;
     private final Config config;
     private final Json5Parser parser = new Json5Parser();
-    private final ServiceRegistration<ConfigSnapshot> registration;
+    private final ServiceRegistration<ConfigService> registration;
     private final FileWatch watch;
     private volatile Snapshot current;
     private volatile ConfigError lastError;
@@ -93,7 +95,7 @@ public final class ConfigFileService implements ConfigService, WatchListener {
             first = snapshotOf(Map.of());
         }
         current = first;
-        registration = context.registerService(ConfigSnapshot.class, first, properties(first));
+        registration = context.registerService(ConfigService.class, this, properties(first));
         LOG.info("config in force: {} (hash {})", file, first.hash().substring(0, 12));
         watch = watcher.watch(WatchRequest.file("config", file, config.debounceMs()), this);
     }
@@ -246,7 +248,7 @@ public final class ConfigFileService implements ConfigService, WatchListener {
 
     private static Hashtable<String, Object> properties(ConfigSnapshot s) {
         Hashtable<String, Object> p = new Hashtable<>();
-        p.put(ConfigSnapshot.HASH, s.hash());
+        p.put(ConfigService.HASH, s.hash());
         return p;
     }
 

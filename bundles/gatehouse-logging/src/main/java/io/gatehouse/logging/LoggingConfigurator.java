@@ -8,11 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
 
 /**
  * Keeps logback's levels equal to the {@code logging} section of the config in force: reacts to
- * every new {@link ConfigSnapshot} (its hash property changes on reload) without a restart.
+ * applied reload (the {@link ConfigService#HASH} service property changes) without a restart.
  */
 @Component(immediate = true)
 public final class LoggingConfigurator {
@@ -26,16 +27,16 @@ public final class LoggingConfigurator {
         this.levels = new LogLevels((LoggerContext) LoggerFactory.getILoggerFactory());
     }
 
-    @Reference(policy = ReferencePolicy.DYNAMIC)
-    void bindConfig(ConfigSnapshot config) {
-        apply(config);
+    @Reference(policy = ReferencePolicy.DYNAMIC, updated = "updatedConfig", unbind = "unbindConfig")
+    void bindConfig(ConfigService config) {
+        apply(config.current());
     }
 
-    void updatedConfig(ConfigSnapshot config) {
-        apply(config);
+    void updatedConfig(ConfigService config) {
+        apply(config.current());
     }
 
-    void unbindConfig(ConfigSnapshot config) {
+    void unbindConfig(ConfigService config) {
         // keep the levels in force until the next config arrives
     }
 

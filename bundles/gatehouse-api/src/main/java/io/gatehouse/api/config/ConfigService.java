@@ -4,9 +4,17 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** The door through which the config is read and reloaded. */
+/**
+ * The door through which the config is read and reloaded.
+ *
+ * <p>The service carries the property {@link #HASH}, which changes with every applied reload, so DS
+ * components react to a new config with an {@code updated} callback on their reference.
+ */
 @ProviderType
 public interface ConfigService {
+
+    /** Service property: {@link ConfigSnapshot#hash()} of the config in force. */
+    String HASH = "gatehouse.config.hash";
 
     /** The config in force. */
     ConfigSnapshot current();

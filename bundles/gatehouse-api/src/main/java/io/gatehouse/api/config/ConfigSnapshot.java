@@ -7,17 +7,13 @@ import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The gateway configuration in force: an immutable, parsed {@code gatehouse.json}.
+ * An immutable, parsed {@code gatehouse.json}, as returned by {@link ConfigService#current()}.
  *
- * <p>Registered as a service by the config bundle; a reload replaces the service properties
- * ({@link #HASH}) and the object returned by the service. Consumers must not keep a snapshot past a
- * reload: read the live service, or react to its modification.
+ * <p>Consumers must not keep a snapshot past a reload: ask {@link ConfigService#current()} when the
+ * value is needed, or react to the {@link ConfigService#HASH} property of the service changing.
  */
 @ProviderType
 public interface ConfigSnapshot {
-
-    /** Service property: {@link #hash()} of the snapshot in force. */
-    String HASH = "gatehouse.config.hash";
 
     /** SHA-256 (hex) of the normalised config content. */
     String hash();

@@ -178,6 +178,39 @@ class DistributionTest {
         }
     }
 
+    @Test
+    void editedConfigAppliesLogLevelsLiveAndABrokenEditKeepsTheLastGoodConfig() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            assertEquals(0, g.cli("start").exit());
+            int port = g.listen().getPort();
+            String hashBefore = g.status().path("configHash").asText();
+
+            g.writeConfig("{ gateway: { port: " + port + " }, logging: { level: 'debug', levels: { 'io.gatehouse.x': 'trace' } } }");
+            Gateway.await(Duration.ofSeconds(10), () -> logContains(g, "log levels: root=debug {io.gatehouse.x=trace}"),
+                    "new levels applied without a restart");
+            String hashAfter = g.status().path("configHash").asText();
+            assertNotEquals(hashBefore, hashAfter);
+
+            // Written in place, truncated: the gateway keeps running on the last good config and says why.
+            Files.writeString(g.home.resolve("etc/gatehouse.json"), "{\n  logging: { level: 'error' \n");
+            Gateway.await(Duration.ofSeconds(10), () -> logContains(g, "config reload skipped (invalid config): "),
+                    "rejection logged");
+            JsonNode status = g.status();
+            assertEquals(hashAfter, status.path("configHash").asText(), "last good config stays in force");
+            assertTrue(status.path("configError").asText().contains("gatehouse.json:3:"), status.toString());
+            assertEquals(0, status.path("restarts").asInt(), "no restart for a logging change");
+            assertEquals(200, g.healthz());
+        }
+    }
+
+    private static boolean logContains(Gateway g, String text) {
+        try {
+            return g.log().contains(text);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private static int restarts(Gateway g) {
         try {
             return g.status().path("restarts").asInt();
