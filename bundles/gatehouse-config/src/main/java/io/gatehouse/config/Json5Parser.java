@@ -58,6 +58,54 @@ public final class Json5Parser {
         return mapper.convertValue(root, MAP);
     }
 
+    /**
+     * Line and column of every value, by dotted path ({@code bindings.0.agentId}), so validation
+     * errors can point into the file. Call only on text that {@link #parse} accepted.
+     */
+    public Map<String, int[]> locations(String text) {
+        Map<String, int[]> at = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(text)) {
+            java.util.ArrayDeque<Object> path = new java.util.ArrayDeque<>(); // String key or int[] {index}
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    path.removeLast();
+                    path.addLast(p.currentName());
+                    continue;
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    path.removeLast();
+                    continue;
+                }
+                // a value: advance the index when inside an array
+                if (!path.isEmpty() && path.peekLast() instanceof int[] idx) {
+                    idx[0]++;
+                }
+                JsonLocation loc = p.currentTokenLocation();
+                at.put(dotted(path), new int[] {loc.getLineNr(), loc.getColumnNr()});
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    path.addLast("");
+                } else if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    path.addLast(new int[] {-1});
+                }
+            }
+        } catch (java.io.IOException e) {
+            // parse() accepted the text; a failure here only costs positions
+        }
+        return at;
+    }
+
+    private static String dotted(java.util.Deque<Object> path) {
+        StringBuilder b = new StringBuilder();
+        for (Object seg : path) {
+            if (b.length() > 0) {
+                b.append('.');
+            }
+            b.append(seg instanceof int[] i ? Integer.toString(i[0]) : (String) seg);
+        }
+        return b.toString();
+    }
+
     /** Canonical JSON (keys sorted), the input of the config hash. */
     public String canonical(Map<String, Object> config) {
         try {

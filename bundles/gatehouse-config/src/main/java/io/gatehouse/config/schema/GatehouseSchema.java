@@ -1,0 +1,136 @@
+package io.gatehouse.config.schema;
+
+import static io.gatehouse.config.schema.Shape.any;
+import static io.gatehouse.config.schema.Shape.arrayOf;
+import static io.gatehouse.config.schema.Shape.bool;
+import static io.gatehouse.config.schema.Shape.integer;
+import static io.gatehouse.config.schema.Shape.mapOf;
+import static io.gatehouse.config.schema.Shape.object;
+import static io.gatehouse.config.schema.Shape.oneOf;
+import static io.gatehouse.config.schema.Shape.string;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The schema of {@code gatehouse.json}, in the reference gateway's shape so its users recognise it.
+ * Top-level keys are checked strictly (a typo gets a did-you-mean); sections owned by plugins
+ * ({@code channels.<id>}, {@code plugins.entries.<id>}) are checked by the plugin, and only warned
+ * about when no such plugin is installed.
+ */
+public final class GatehouseSchema {
+    public static final List<String> RELOAD_MODES = List.of("hybrid", "hot", "restart", "off");
+    public static final List<String> DM_SCOPES = List.of("main", "per-peer", "per-channel-peer", "per-account-channel-peer");
+    static final String[] LEVELS = {"trace", "debug", "info", "warn", "warning", "error", "off"};
+
+    private final Shape.Obj root;
+
+    public GatehouseSchema() {
+        Shape peer = object().required("kind", oneOf("direct", "dm", "group", "channel")).required("id", string());
+        Shape binding = object().required("agentId", string())
+                .required("match", object().required("channel", string()).field("accountId", string())
+                        .field("peer", peer).field("guildId", string()).field("teamId", string())
+                        .field("roles", arrayOf(string())))
+                .field("session", any());
+        Shape agent = object().required("id", string()).field("name", string()).field("default", bool())
+                .field("workspace", string()).field("model", any()).field("skills", any());
+        root = object().strict()
+                .field("gateway", object()
+                        .field("port", integer(0, 65535))
+                        .field("bind", string())
+                        .field("auth", object().field("token", string()).field("mode", string()))
+                        .field("reload", object().strict()
+                                .field("mode", oneOf(RELOAD_MODES.toArray(String[]::new)))
+                                .field("debounceMs", integer(0, 60_000))
+                                .field("deferralTimeoutMs", integer(0, Long.MAX_VALUE)))
+                        .field("remote", any()))
+                .field("agents", object().field("defaults", object()).field("list", arrayOf(agent))
+                        .also((path, m) -> { }))
+                .field("agent", object())
+                .field("bindings", arrayOf(binding))
+                .field("session", object().field("dmScope", oneOf(DM_SCOPES.toArray(String[]::new)))
+                        .field("identityLinks", mapOf(arrayOf(string()))).field("mainKey", string()))
+                .field("channels", mapOf(object()))
+                .field("skills", object().field("load", object().field("watch", bool())
+                        .field("watchDebounceMs", integer(0, 60_000)).field("extraDirs", arrayOf(string()))))
+                .field("memorySearch", object().field("sync", object()).field("extraPaths", arrayOf(string())))
+                .field("canvasHost", object().field("root", string()).field("liveReload", bool())
+                        .field("enabled", bool()))
+                .field("plugins", object().field("allow", arrayOf(string()))
+                        .field("entries", mapOf(object().field("enabled", bool())))
+                        .field("installs", object()).field("load", object()))
+                .field("hooks", object())
+                .field("cron", any())
+                .field("logging", object().field("level", oneOf(LEVELS)).field("levels", mapOf(oneOf(LEVELS))))
+                .field("messages", object())
+                .field("tools", object())
+                .field("models", object())
+                .field("meta", object())
+                .field("web", object())
+                .field("browser", object())
+                .field("audio", object())
+                .field("talk", object())
+                .field("ui", object())
+                .field("routing", object())
+                .field("discovery", object());
+    }
+
+    /** Top-level section names. */
+    public Set<String> sections() {
+        return root.known();
+    }
+
+    /**
+     * Validates a parsed config.
+     *
+     * @param installedChannels channel ids with an installed adapter
+     * @param installedPlugins  plugin ids that are installed
+     */
+    public List<Issue> validate(Map<String, Object> config, Set<String> installedChannels, Set<String> installedPlugins) {
+        List<Issue> out = new ArrayList<>();
+        root.check("", config, out);
+        crossChecks(config, installedChannels, installedPlugins, out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void crossChecks(Map<String, Object> config, Set<String> channels, Set<String> plugins, List<Issue> out) {
+        Set<String> agentIds = new HashSet<>();
+        if (config.get("agents") instanceof Map<?, ?> agents && agents.get("list") instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof Map<?, ?> a && a.get("id") instanceof String id) {
+                    if (!agentIds.add(id.trim())) {
+                        out.add(Issue.error("agents.list." + i + ".id", "duplicate agent id \"" + id + "\""));
+                    }
+                }
+            }
+        }
+        if (config.get("bindings") instanceof List<?> bindings) {
+            for (int i = 0; i < bindings.size(); i++) {
+                if (bindings.get(i) instanceof Map<?, ?> b && b.get("agentId") instanceof String id
+                        && !agentIds.contains(id.trim())) {
+                    out.add(Issue.warn("bindings." + i + ".agentId", "agent \"" + id
+                            + "\" is not in agents.list; messages it matches go to the default agent"));
+                }
+            }
+        }
+        if (config.get("channels") instanceof Map<?, ?> cs) {
+            for (Object id : cs.keySet()) {
+                if (!channels.contains(String.valueOf(id))) {
+                    out.add(Issue.warn("channels." + id, "no channel adapter \"" + id
+                            + "\" is installed; its settings are kept and apply once it is"));
+                }
+            }
+        }
+        if (config.get("plugins") instanceof Map<?, ?> p && p.get("entries") instanceof Map<?, ?> entries) {
+            for (Object id : ((Map<Object, Object>) entries).keySet()) {
+                if (!plugins.contains(String.valueOf(id))) {
+                    out.add(Issue.warn("plugins.entries." + id, "plugin \"" + id + "\" is not installed"));
+                }
+            }
+        }
+    }
+}
