@@ -87,7 +87,8 @@ public final class GatewayHealth {
                 problems.add(b.symbolicName() + " is " + b.state());
             }
             for (ComponentState c : b.components()) {
-                if (!"active".equals(c.state()) && !"satisfied".equals(c.state())) {
+                // A component an operator disabled on purpose (scr:disable) is not a fault.
+                if (!"active".equals(c.state()) && !"satisfied".equals(c.state()) && !"disabled".equals(c.state())) {
                     problems.add(c.name() + " is " + c.state() + (c.unsatisfied().isEmpty() ? "" : " " + c.unsatisfied()));
                 }
             }

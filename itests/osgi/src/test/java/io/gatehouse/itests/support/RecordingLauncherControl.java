@@ -1,0 +1,63 @@
+package io.gatehouse.itests.support;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.gatehouse.launcher.api.LauncherControl;
+
+/** The launcher as seen from the framework, recording restart requests instead of restarting. */
+public final class RecordingLauncherControl implements LauncherControl {
+    private final long processStartedAt = System.currentTimeMillis();
+    private final long frameworkStartedAt = processStartedAt;
+    private final Path home;
+    private final Path configFile;
+    private final List<String> restartRequests = new CopyOnWriteArrayList<>();
+
+    public RecordingLauncherControl(Path home, Path configFile) {
+        this.home = home;
+        this.configFile = configFile;
+    }
+
+    /** Reasons passed to {@link #requestRestart(String)}, oldest first. */
+    public List<String> restartRequests() {
+        return List.copyOf(restartRequests);
+    }
+
+    @Override
+    public long requestRestart(String reason) {
+        restartRequests.add(reason);
+        return restartCount() + 1;
+    }
+
+    @Override
+    public long restartCount() {
+        return 0;
+    }
+
+    @Override
+    public Optional<String> lastRestartReason() {
+        return Optional.empty();
+    }
+
+    @Override
+    public long processStartedAt() {
+        return processStartedAt;
+    }
+
+    @Override
+    public long frameworkStartedAt() {
+        return frameworkStartedAt;
+    }
+
+    @Override
+    public Path home() {
+        return home;
+    }
+
+    @Override
+    public Path configFile() {
+        return configFile;
+    }
+}
