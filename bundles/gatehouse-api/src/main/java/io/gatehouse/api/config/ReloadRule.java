@@ -10,6 +10,9 @@ import java.util.List;
  * @param kind    {@link Kind#HOT} (apply in place with {@code actions}), {@link Kind#RESTART} (framework
  *                restart) or {@link Kind#NONE} (nothing to do)
  * @param actions for HOT: the actions to run, e.g. {@code reload-routing}, {@code restart-channel:telegram}
+ *                {@code {id}} in an action stands for the path segment right below the prefix
+ *                ({@code restart-channel:{id}} on {@code channels} restarts {@code telegram} for
+ *                {@code channels.telegram.botToken}); a path with no segment there requires a restart
  */
 public record ReloadRule(String prefix, Kind kind, List<String> actions) {
 
