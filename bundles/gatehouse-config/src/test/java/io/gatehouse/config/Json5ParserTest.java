@@ -63,8 +63,8 @@ class Json5ParserTest {
         String a = parser.canonical(parser.parse(file, "{ b: 1, a: { y: 2, x: 1 } }"));
         String b = parser.canonical(parser.parse(file, "// c\n{\n  a: { x: 1, y: 2, },\n  b: 1,\n}"));
         String c = parser.canonical(parser.parse(file, "{ b: 2, a: { y: 2, x: 1 } }"));
-        assertEquals(ConfigFileService.sha256(a), ConfigFileService.sha256(b));
-        assertNotEquals(ConfigFileService.sha256(a), ConfigFileService.sha256(c));
+        assertEquals(ConfigPipeline.sha256(a), ConfigPipeline.sha256(b));
+        assertNotEquals(ConfigPipeline.sha256(a), ConfigPipeline.sha256(c));
     }
 
     @Test

@@ -11,9 +11,12 @@ import java.util.List;
  * @param paths      changed paths (dotted; arrays report their own path, never an index)
  * @param outcome    {@code hot}, {@code restart}, {@code noop} or {@code rejected}
  * @param error      why the new config was rejected, or null
+ * @param plan       the reload plan, or null when there was nothing to plan
+ * @param source     what caused the attempt: {@code file}, {@code shell}, {@code config-admin}, ...
+ * @param detail     one line for operators (e.g. what the reload mode decided)
  */
 public record ConfigReloadEvent(long observedAt, long appliedAt, String hash, List<String> paths, String outcome,
-        ConfigError error) {
+        ConfigError error, ReloadPlan plan, String source, String detail) {
 
     public static final String HOT = "hot";
     public static final String RESTART = "restart";

@@ -1,5 +1,6 @@
 package io.gatehouse.api.config;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -29,4 +30,25 @@ public interface ConfigService {
      * @throws ConfigException naming file, line, column and reason
      */
     ConfigSnapshot reload() throws ConfigException;
+
+    /**
+     * Sets the value at a dotted path, writing it into the config file (keeping comments and key
+     * order) and applying it through the same pipeline as a file edit.
+     *
+     * @param value  plain Java value (Map, List, String, Number, Boolean, null)
+     * @param source who asks, for the log and history ({@code shell}, {@code config-admin}, {@code plugins})
+     * @return the outcome of the reload the edit caused
+     * @throws ConfigException when the edit cannot be made safely or the result is invalid; the file
+     *                         and the running config are then unchanged
+     */
+    ConfigReloadEvent set(String path, Object value, String source) throws ConfigException;
+
+    /** Removes the value at a dotted path; otherwise as {@link #set}. */
+    ConfigReloadEvent unset(String path, String source) throws ConfigException;
+
+    /** The last reload attempts, oldest first (at most 50). */
+    List<ConfigReloadEvent> history();
+
+    /** The plan the given changed paths would produce now (dry run). */
+    ReloadPlan plan(List<String> changedPaths);
 }

@@ -1,0 +1,625 @@
+package io.gatehouse.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.gatehouse.api.channel.ChannelAdapter;
+import io.gatehouse.api.config.ConfigError;
+import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.api.config.ConfigReloadEvent;
+import io.gatehouse.api.config.ConfigReloadListener;
+import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.api.config.ReloadHandler;
+import io.gatehouse.api.config.ReloadPlan;
+import io.gatehouse.api.config.ReloadRule;
+import io.gatehouse.api.config.ReloadRuleProvider;
+import io.gatehouse.api.watch.FileWatch;
+import io.gatehouse.api.watch.FileWatchService;
+import io.gatehouse.api.watch.WatchListener;
+import io.gatehouse.api.watch.WatchRequest;
+import io.gatehouse.config.plan.ConfigDiff;
+import io.gatehouse.config.plan.ReloadDecision;
+import io.gatehouse.config.plan.ReloadMode;
+import io.gatehouse.config.plan.ReloadPlanner;
+import io.gatehouse.config.schema.GatehouseSchema;
+import io.gatehouse.config.schema.Issue;
+import io.gatehouse.launcher.api.LauncherControl;
+
+/**
+ * The one pipeline every door leads to: parse, validate, diff, plan, apply. The file watcher, the
+ * shell ({@code config:set}, {@code gateway:reload}), Config Admin edits and plugin enable/disable
+ * all submit text here; nothing else changes the config in force.
+ *
+ * <p>Registers {@link ConfigService} itself: DS cannot change a component's service properties, and
+ * the {@link ConfigService#HASH} property must change with every applied reload.
+ *
+ * <p>Torn reads are impossible by construction: a strict prefix of a JSON object never parses, so a
+ * successful parse proves the write finished and is applied at once; only a failed parse waits for
+ * the file to settle before it is reported.
+ */
+@Component(service = {}, immediate = true, configurationPid = "gatehouse.config")
+@Designate(ocd = ConfigPipeline.Config.class)
+public final class ConfigPipeline implements ConfigService, WatchListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigPipeline.class);
+    static final int HISTORY_SIZE = 50;
+    static final long DEFAULT_DEBOUNCE_MS = 25;
+
+    @ObjectClassDefinition(name = "Gatehouse config pipeline", description = "How etc/gatehouse.json is watched and applied.")
+    public @interface Config {
+        @AttributeDefinition(description = "An unparsable file is re-read until unchanged for this long (ms) before it is reported.", min = "0")
+        long settleMs() default 150;
+
+        @AttributeDefinition(description = "Longest wait for an unparsable or missing file to become usable (ms).", min = "0")
+        long settleTimeoutMs() default 2000;
+    }
+
+    private final BundleContext context;
+    private final Path file;
+    private final Config config;
+    private final FileWatchService watcher;
+    private final LauncherControl launcher;
+    private final Json5Parser parser = new Json5Parser();
+    private final GatehouseSchema schema = new GatehouseSchema();
+    private final EnvSubstitution env = new EnvSubstitution(System::getenv);
+    private final ConfigEditor editor = new ConfigEditor();
+    private final ServiceRegistration<ConfigService> registration;
+    private final Deque<ConfigReloadEvent> history = new ArrayDeque<>();
+
+    private volatile Snapshot current;
+    private volatile Map<String, Object> currentRaw;
+    private volatile ConfigError lastError;
+    private String appliedTextHash; // guarded by this
+    private FileWatch watch; // guarded by this
+    private long watchDebounceMs; // guarded by this
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    final List<ConfigReloadListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<ServiceReference<ReloadRuleProvider>> ruleProviders = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<ServiceReference<ReloadHandler>> reloadHandlers = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<ServiceReference<ChannelAdapter>> channels = List.of();
+
+    @Activate
+    public ConfigPipeline(BundleContext context, Config config, @Reference FileWatchService watcher,
+            @Reference LauncherControl launcher) throws IOException {
+        this.context = context;
+        this.config = config;
+        this.watcher = watcher;
+        this.launcher = launcher;
+        String configured = context.getProperty("gatehouse.config");
+        this.file = Path.of(configured != null ? configured : "etc/gatehouse.json").toAbsolutePath();
+        Evaluated first;
+        String text = readOrNull();
+        try {
+            first = evaluate(text == null ? "{}" : text);
+        } catch (ConfigException e) {
+            // The launcher refuses to start on an unparsable file; this covers a file broken since.
+            lastError = e.error();
+            LOG.error("config unusable, running on embedded defaults: {}", e.getMessage());
+            first = evaluate0(Map.of());
+        }
+        appliedTextHash = text == null ? null : sha256(text);
+        current = first.snapshot;
+        currentRaw = first.raw;
+        registration = context.registerService(ConfigService.class, this, properties(first.snapshot));
+        LOG.info("config in force: {} (hash {})", file, shortHash(first.snapshot.hash()));
+        synchronized (this) {
+            startWatch(debounceOf(first.snapshot));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (this) {
+            if (watch != null) {
+                watch.close();
+                watch = null;
+            }
+        }
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping
+        }
+    }
+
+    // ---- ConfigService
+
+    @Override
+    public ConfigSnapshot current() {
+        return current;
+    }
+
+    /** The file's values (before {@code ${ENV}} substitution) of the config in force. */
+    Map<String, Object> currentRaw() {
+        return currentRaw;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public Optional<ConfigError> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    @Override
+    public ConfigSnapshot reload() throws ConfigException {
+        long observedAt = System.currentTimeMillis();
+        String text = readOrNull();
+        ConfigReloadEvent e = submit(text, "reload", observedAt, true);
+        if (e != null && e.error() != null) {
+            throw new ConfigException(e.error());
+        }
+        return current;
+    }
+
+    @Override
+    public synchronized ConfigReloadEvent set(String path, Object value, String source) throws ConfigException {
+        return edit(path, source, text -> editor.set(file, text, path, value));
+    }
+
+    @Override
+    public synchronized ConfigReloadEvent unset(String path, String source) throws ConfigException {
+        return edit(path, source, text -> editor.unset(file, text, path));
+    }
+
+    @Override
+    public synchronized List<ConfigReloadEvent> history() {
+        return List.copyOf(history);
+    }
+
+    @Override
+    public ReloadPlan plan(List<String> changedPaths) {
+        return ReloadPlanner.plan(changedPaths, rules());
+    }
+
+    /** Validates a file without applying it: the issues (errors and warnings) with positions. */
+    List<String> validateFile(Path other) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(other, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigError(other, 0, 0, "", "cannot read: " + e.getMessage()), e);
+        }
+        Map<String, Object> raw = parser.parse(other, text);
+        List<Issue> issues = new ArrayList<>();
+        env.resolve(raw, issues);
+        issues.addAll(schema.validate(raw, channelIds(), pluginIds()));
+        Map<String, int[]> at = parser.locations(text);
+        List<String> out = new ArrayList<>();
+        for (Issue i : issues) {
+            out.add((i.warning() ? "warning: " : "error: ") + errorAt(other, at, i));
+        }
+        return out;
+    }
+
+    // ---- the file door
+
+    @Override
+    public void changed(Set<Path> changed) {
+        long observedAt = System.currentTimeMillis();
+        String text;
+        try {
+            text = readSettled();
+        } catch (ConfigException e) {
+            synchronized (this) {
+                record(reject(observedAt, "file", e.error()));
+            }
+            return;
+        }
+        submit(text, "file", observedAt, false);
+    }
+
+    @Override
+    public void problem(String message) {
+        LOG.warn("config watcher: {}", message);
+    }
+
+    // ---- the pipeline
+
+    private interface Edit {
+        String apply(String text) throws ConfigException;
+    }
+
+    private ConfigReloadEvent edit(String path, String source, Edit edit) throws ConfigException {
+        long observedAt = System.currentTimeMillis();
+        String before = readOrNull();
+        String after = edit.apply(before == null ? "{\n}\n" : before);
+        evaluate(after); // refuse an edit that would make the config invalid, before touching the file
+        writeAtomically(after);
+        ConfigReloadEvent e = submit(after, source, observedAt, true);
+        return e != null ? e : new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                ConfigReloadEvent.NOOP, null, null, source, "no change");
+    }
+
+    /**
+     * Runs one reload attempt for the given file content. Identical content (including the echo of
+     * Gatehouse's own writes) is recognised by its hash and not processed twice.
+     *
+     * @return the recorded event, or null when the content was already in force
+     */
+    private synchronized ConfigReloadEvent submit(String text, String source, long observedAt, boolean force) {
+        if (text == null) {
+            return record(reject(observedAt, source, new ConfigError(file, 0, 0, "",
+                    "file is missing; keeping the last good config")));
+        }
+        String textHash = sha256(text);
+        if (!force && textHash.equals(appliedTextHash)) {
+            LOG.debug("config file content unchanged ({}), nothing to do", shortHash(textHash));
+            return null;
+        }
+        Evaluated next;
+        try {
+            next = evaluate(text);
+        } catch (ConfigException e) {
+            return record(reject(observedAt, source, e.error()));
+        }
+        appliedTextHash = textHash;
+        lastError = null;
+        List<String> paths = ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap());
+        if (paths.isEmpty()) {
+            return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                    ConfigReloadEvent.NOOP, null, null, source, "identical config"));
+        }
+        LOG.info("config change detected; evaluating reload ({})", String.join(", ", paths));
+        ReloadPlan plan = plan(paths);
+        ReloadDecision decision = ReloadDecision.decide(ReloadMode.of(next.snapshot), plan);
+        String outcome;
+        switch (decision.outcome()) {
+            case NOTHING -> {
+                if (decision.mode() == ReloadMode.OFF && !plan.noop()) {
+                    // Not applied: the operator turned reloading off. The next start reads the file.
+                    LOG.info(decision.description());
+                    return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), paths,
+                            ConfigReloadEvent.NOOP, null, plan, source, decision.description()));
+                }
+                publish(next);
+                outcome = ConfigReloadEvent.NOOP;
+            }
+            case HOT -> {
+                publish(next);
+                runHotActions(plan);
+                LOG.info("config hot reload applied ({})", String.join(", ", plan.hotReasons()));
+                if (!decision.ignoredRestartReasons().isEmpty()) {
+                    LOG.warn(decision.description());
+                }
+                outcome = ConfigReloadEvent.HOT;
+            }
+            default -> {
+                publish(next);
+                List<String> why = plan.restartReasons().isEmpty() ? paths : plan.restartReasons();
+                LOG.info("config change requires gateway restart ({})", String.join(", ", why));
+                launcher.requestRestart("config change (" + String.join(", ", why) + ")");
+                outcome = ConfigReloadEvent.RESTART;
+            }
+        }
+        return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), paths, outcome,
+                null, plan, source, decision.description()));
+    }
+
+    /** Parse, substitute, validate. */
+    private Evaluated evaluate(String text) throws ConfigException {
+        Map<String, Object> raw = parser.parse(file, text);
+        List<Issue> issues = new ArrayList<>();
+        Map<String, Object> resolved = env.resolve(raw, issues);
+        issues.addAll(schema.validate(raw, channelIds(), pluginIds()));
+        List<Issue> errors = issues.stream().filter(i -> !i.warning()).toList();
+        Map<String, int[]> at = null;
+        if (!issues.isEmpty()) {
+            at = parser.locations(text);
+        }
+        if (!errors.isEmpty()) {
+            ConfigError first = errorAt(file, at, errors.get(0));
+            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more: "
+                    + errors.subList(1, Math.min(errors.size(), 4)).stream().map(i -> i.path() + ": " + i.reason()).toList()
+                    + ")" : "";
+            throw new ConfigException(new ConfigError(first.file(), first.line(), first.column(), first.path(),
+                    first.reason() + more));
+        }
+        for (Issue w : issues) {
+            LOG.warn("config warning: {}", errorAt(file, at, w));
+        }
+        Evaluated e = evaluate0(resolved);
+        return new Evaluated(e.snapshot, raw);
+    }
+
+    private Evaluated evaluate0(Map<String, Object> resolved) {
+        return new Evaluated(new Snapshot(resolved, sha256(parser.canonical(resolved)), file, System.currentTimeMillis()),
+                resolved);
+    }
+
+    private record Evaluated(Snapshot snapshot, Map<String, Object> raw) {
+    }
+
+    private static ConfigError errorAt(Path f, Map<String, int[]> at, Issue issue) {
+        int[] pos = at == null ? null : at.get(issue.path());
+        return new ConfigError(f, pos == null ? 0 : pos[0], pos == null ? 0 : pos[1], issue.path(), issue.reason());
+    }
+
+    private void publish(Evaluated next) {
+        Snapshot applied = new Snapshot(next.snapshot.asMap(), next.snapshot.hash(), file, System.currentTimeMillis());
+        boolean debounceChanged = debounceOf(applied) != watchDebounceMs;
+        current = applied;
+        currentRaw = next.raw;
+        registration.setProperties(properties(applied));
+        LOG.info("config in force: {} (hash {})", file, shortHash(applied.hash()));
+        if (debounceChanged) {
+            startWatch(debounceOf(applied));
+        }
+    }
+
+    private ConfigReloadEvent reject(long observedAt, String source, ConfigError error) {
+        lastError = error;
+        LOG.warn("config reload skipped (invalid config): {}", error);
+        return new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                ConfigReloadEvent.REJECTED, error, null, source, error.toString());
+    }
+
+    private ConfigReloadEvent record(ConfigReloadEvent event) {
+        synchronized (this) {
+            history.addLast(event);
+            while (history.size() > HISTORY_SIZE) {
+                history.removeFirst();
+            }
+        }
+        for (ConfigReloadListener l : listeners) {
+            try {
+                l.reloaded(event);
+            } catch (RuntimeException ex) {
+                LOG.warn("config reload listener {} failed: {}", l, ex.toString());
+            }
+        }
+        return event;
+    }
+
+    // ---- rules and hot actions
+
+    /** Every provider's rules, highest service ranking first (so a bundle's rule beats the defaults). */
+    List<ReloadRule> rules() {
+        List<ServiceReference<ReloadRuleProvider>> refs = new ArrayList<>(ruleProviders);
+        refs.sort(Collections.reverseOrder());
+        List<ReloadRule> rules = new ArrayList<>();
+        for (ServiceReference<ReloadRuleProvider> ref : refs) {
+            ReloadRuleProvider p = context.getService(ref);
+            if (p != null) {
+                try {
+                    rules.addAll(p.reloadRules());
+                } catch (RuntimeException e) {
+                    LOG.warn("reload rules of {} unavailable: {}", ref, e.toString());
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        }
+        return rules;
+    }
+
+    private void runHotActions(ReloadPlan plan) {
+        for (String action : plan.actions()) {
+            boolean handled = false;
+            for (ServiceReference<ReloadHandler> ref : reloadHandlers) {
+                if (!handles(ref.getProperty(ReloadHandler.ACTIONS), action)) {
+                    continue;
+                }
+                ReloadHandler h = context.getService(ref);
+                if (h == null) {
+                    continue;
+                }
+                handled = true;
+                try {
+                    h.apply(action, plan, current);
+                } catch (Exception e) {
+                    LOG.error("hot reload action {} failed in {}: {}", action, ref.getBundle().getSymbolicName(), e.toString(), e);
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+            if (!handled) {
+                // Consumers that read the live config (through the hash property) need no action.
+                LOG.debug("hot reload action {}: no handler registered", action);
+            }
+        }
+    }
+
+    static boolean handles(Object property, String action) {
+        List<String> declared = new ArrayList<>();
+        if (property instanceof String s) {
+            declared.add(s);
+        } else if (property instanceof String[] a) {
+            declared.addAll(List.of(a));
+        } else if (property instanceof java.util.Collection<?> c) {
+            c.forEach(x -> declared.add(String.valueOf(x)));
+        }
+        for (String d : declared) {
+            if (d.equals(action) || (d.endsWith("*") && action.startsWith(d.substring(0, d.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Set<String> channelIds() {
+        Set<String> ids = new HashSet<>();
+        for (ServiceReference<ChannelAdapter> ref : channels) {
+            Object id = ref.getProperty(ChannelAdapter.CHANNEL_ID);
+            if (id != null) {
+                ids.add(id.toString());
+            }
+        }
+        return ids;
+    }
+
+    private Set<String> pluginIds() {
+        Set<String> ids = new HashSet<>();
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName() != null) {
+                ids.add(b.getSymbolicName());
+            }
+        }
+        return ids;
+    }
+
+    // ---- files
+
+    private String readOrNull() {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the parse
+     * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way.
+     */
+    private String readSettled() throws ConfigException {
+        long deadline = System.nanoTime() + config.settleTimeoutMs() * 1_000_000L;
+        String lastText = null;
+        long stableSince = System.nanoTime();
+        while (true) {
+            String text = readOrNull();
+            ConfigException failure;
+            if (text != null) {
+                try {
+                    parser.parse(file, text);
+                    return text;
+                } catch (ConfigException e) {
+                    failure = e;
+                }
+            } else {
+                failure = new ConfigException(new ConfigError(file, 0, 0, "", "file is missing; keeping the last good config"));
+            }
+            if (!Objects.equals(text, lastText)) {
+                lastText = text;
+                stableSince = System.nanoTime();
+            }
+            long now = System.nanoTime();
+            if (now - stableSince >= config.settleMs() * 1_000_000L || now >= deadline) {
+                throw failure;
+            }
+            try {
+                Thread.sleep(10); // re-read interval while a writer may still be writing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Temp file + rename beside the real file (through a symlink, so a linked config stays linked),
+     * keeping the file's permissions.
+     */
+    private void writeAtomically(String text) throws ConfigException {
+        try {
+            Path real = Files.exists(file) ? file.toRealPath() : file;
+            Path tmp = real.resolveSibling("." + real.getFileName() + ".gatehouse-" + ProcessHandle.current().pid() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            if (Files.exists(real)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(real));
+                } catch (UnsupportedOperationException notPosix) {
+                    // keep defaults
+                }
+            } else {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try {
+                Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot write: " + e.getMessage()), e);
+        }
+    }
+
+    private void startWatch(long debounceMs) {
+        if (watch != null) {
+            watch.close();
+        }
+        try {
+            watch = watcher.watch(WatchRequest.file("config", file, debounceMs), this);
+            watchDebounceMs = debounceMs;
+        } catch (IOException e) {
+            LOG.error("cannot watch {}: {}; edits apply on gateway:reload only", file, e.toString());
+            watch = null;
+        }
+    }
+
+    private static long debounceOf(ConfigSnapshot s) {
+        return s.get("gateway.reload.debounceMs").filter(Number.class::isInstance).map(n -> ((Number) n).longValue())
+                .orElse(DEFAULT_DEBOUNCE_MS);
+    }
+
+    private static Hashtable<String, Object> properties(ConfigSnapshot s) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(ConfigService.HASH, s.hash());
+        return p;
+    }
+
+    static String shortHash(String hash) {
+        return hash.substring(0, Math.min(12, hash.length()));
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}
