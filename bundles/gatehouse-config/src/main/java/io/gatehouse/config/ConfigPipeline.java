@@ -212,6 +212,20 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         return edit(path, source, text -> editor.unset(file, text, path));
     }
 
+    /**
+     * Several edits written as one: one file write, one reload. Values of {@code null} remove the
+     * path. Used by the Config Admin door, whose one update can touch many keys.
+     */
+    synchronized ConfigReloadEvent editAll(Map<String, Object> setOrUnset, String source) throws ConfigException {
+        return edit(String.join(", ", setOrUnset.keySet()), source, text -> {
+            String t = text;
+            for (Map.Entry<String, Object> e : setOrUnset.entrySet()) {
+                t = e.getValue() == null ? editor.unset(file, t, e.getKey()) : editor.set(file, t, e.getKey(), e.getValue());
+            }
+            return t;
+        });
+    }
+
     @Override
     public synchronized List<ConfigReloadEvent> history() {
         return List.copyOf(history);
