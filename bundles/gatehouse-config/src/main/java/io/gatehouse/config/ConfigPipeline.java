@@ -103,6 +103,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     private final ConfigEditor editor = new ConfigEditor();
     private final ServiceRegistration<ConfigService> registration;
     private final Deque<ConfigReloadEvent> history = new ArrayDeque<>();
+    private final HistoryFile historyFile;
 
     private volatile Snapshot current;
     private volatile Map<String, Object> currentRaw;
@@ -135,6 +136,10 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         this.launcher = launcher;
         String configured = context.getProperty("gatehouse.config");
         this.file = Path.of(configured != null ? configured : "etc/gatehouse.json").toAbsolutePath();
+        String data = context.getProperty("gatehouse.data");
+        // History outlives framework restarts: the change that caused a restart stays visible after it.
+        this.historyFile = new HistoryFile(data == null ? null : Path.of(data, "config", "history.jsonl"), HISTORY_SIZE);
+        history.addAll(historyFile.load());
         Evaluated first;
         String text = readOrNull();
         try {
@@ -261,16 +266,17 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     @Override
     public void changed(Set<Path> changed) {
         long observedAt = System.currentTimeMillis();
-        String text;
-        try {
-            text = readSettled();
-        } catch (ConfigException e) {
-            synchronized (this) {
+        // Read under the lock: a read that raced with a reload or an edit must not be applied after it.
+        synchronized (this) {
+            String text;
+            try {
+                text = readSettled();
+            } catch (ConfigException e) {
                 record(reject(observedAt, "file", e.error()));
+                return;
             }
-            return;
+            submit(text, "file", observedAt, false);
         }
-        submit(text, "file", observedAt, false);
     }
 
     @Override
@@ -424,6 +430,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
             while (history.size() > HISTORY_SIZE) {
                 history.removeFirst();
             }
+            historyFile.append(event);
         }
         for (ConfigReloadListener l : listeners) {
             try {

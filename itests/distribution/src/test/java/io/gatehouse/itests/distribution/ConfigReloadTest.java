@@ -1,0 +1,87 @@
+package io.gatehouse.itests.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The config pipeline in the launched distribution: the shell door, restarts and their history. */
+class ConfigReloadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tenRestartClassChangesWhileTheCommandRunsCauseOneRestart() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            assertEquals(0, g.cli("start").exit());
+            List<String> sets = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                sets.add("config:set gateway.http.maxThreads " + (100 + i));
+            }
+            // One shell command: it is in-flight work, so the restart waits for it and serves all ten.
+            Gateway.Result r = g.cli("shell", String.join(" ; ", sets));
+            assertEquals(0, r.exit(), r.toString());
+            Gateway.await(Duration.ofSeconds(30), () -> restarts(g) >= 1 && g.healthz() == 200, "restart done");
+            JsonNode status = g.status();
+            assertEquals(1, status.path("restarts").asInt(), "ten changes, one restart: " + status);
+            assertTrue(Files.readString(g.home.resolve("etc/gatehouse.json")).contains("maxThreads: 110"));
+
+            // The history survives the restart and shows what caused it.
+            JsonNode history = Gateway.JSON.readTree(g.cli("shell", "config:history", "--json").out());
+            long restartsAsked = 0;
+            for (JsonNode e : history) {
+                if ("restart".equals(e.path("outcome").asText())) {
+                    restartsAsked++;
+                    assertTrue(e.path("appliedAt").asLong() >= e.path("observedAt").asLong());
+                    assertEquals("gateway.http.maxThreads", e.path("paths").get(0).asText());
+                }
+            }
+            assertEquals(10, restartsAsked, history.toString());
+        }
+    }
+
+    @Test
+    void hotChangesThroughTheShellNeverRestart() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            assertEquals(0, g.cli("start").exit());
+            Gateway.Result r = g.cli("shell", "config:set", "logging.level", "warn");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("applied without restart"), r.out());
+            assertEquals("\"warn\"", g.cli("shell", "config:get", "logging.level").out().trim());
+            String text = Files.readString(g.home.resolve("etc/gatehouse.json"));
+            assertTrue(text.contains("// Gatehouse configuration (JSON5 style"), "comments kept:\n" + text);
+            assertTrue(text.contains("level: \"warn\""), text);
+            assertEquals(0, g.status().path("restarts").asInt());
+
+            Gateway.Result plan = g.cli("shell", "gateway:reload-plan", "--json", "gateway.port", "bindings");
+            JsonNode p = Gateway.JSON.readTree(plan.out());
+            assertTrue(p.path("restartGateway").asBoolean());
+            assertEquals("gateway.port", p.path("restartReasons").get(0).asText());
+            assertEquals("bindings", p.path("hotReasons").get(0).asText());
+
+            Gateway.Result invalid = g.cli("shell", "config:validate");
+            assertEquals(0, invalid.exit(), invalid.toString());
+            Files.writeString(g.home.resolve("broken.json"), "{ gateway: { port: 'x' } }");
+            Gateway.Result broken = g.cli("shell", "config:validate", g.home.resolve("broken.json").toString());
+            assertEquals(1, broken.exit(), broken.toString());
+            assertTrue(broken.err().contains("broken.json:1:20: gateway.port: expected an integer"), broken.err());
+        }
+    }
+
+    private static int restarts(Gateway g) {
+        try {
+            return g.status().path("restarts").asInt();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
