@@ -402,7 +402,13 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
 
     private static ConfigError errorAt(Path f, Map<String, int[]> at, Issue issue) {
         int[] pos = at == null ? null : at.get(issue.path());
-        return new ConfigError(f, pos == null ? 0 : pos[0], pos == null ? 0 : pos[1], issue.path(), issue.reason());
+        String reason = issue.reason();
+        String key = issue.path().substring(issue.path().lastIndexOf('.') + 1);
+        int got = reason.indexOf(", got ");
+        if (Redaction.isSecretKey(key) && got > 0) {
+            reason = reason.substring(0, got) + " (value redacted)"; // never echo a secret into logs or the shell
+        }
+        return new ConfigError(f, pos == null ? 0 : pos[0], pos == null ? 0 : pos[1], issue.path(), reason);
     }
 
     private void publish(Evaluated next) {
