@@ -58,7 +58,7 @@ public final class ConfigCommands {
 
     @Descriptor("Set a value: written into gatehouse.json (comments kept) and applied like a file edit")
     public String set(@Descriptor("dotted path, e.g. gateway.reload.mode") String path,
-            @Descriptor("JSON value (a bare word is a string); quote objects: '{\"a\":1}'") String value) throws Exception {
+            @Descriptor("JSON value; text that is not JSON is a string; quote objects: '{\"a\":1}'") String value) throws Exception {
         return describe(pipeline.set(path, parseValue(value), "shell"));
     }
 
@@ -164,13 +164,15 @@ public final class ConfigCommands {
         };
     }
 
-    /** JSON5 value, or a bare word as a string ({@code config:set gateway.reload.mode hot}). */
+    /** A JSON5 value, or else the text as a string ({@code config:set gateway.reload.mode hot}). */
     Object parseValue(String text) throws ConfigException {
         try {
             Object wrapped = parser.parse(Path.of("<value>"), "{ v: " + text + "\n}").get("v");
             return wrapped;
         } catch (ConfigException e) {
-            if (text.matches("[A-Za-z0-9_./:@+-]+")) {
+            // Gogo has already removed the shell quotes: text that does not look like JSON is a string.
+            String t = text.trim();
+            if (!(t.startsWith("{") || t.startsWith("[") || t.startsWith("\"") || t.startsWith("'"))) {
                 return text;
             }
             throw new ConfigException(new ConfigError(Path.of("<value>"), 0, 0, "",
