@@ -202,9 +202,19 @@ final class PathWatch implements FileWatch, Runnable {
                 relevant = true;
                 if (event.kind() == ENTRY_CREATE && request.recursive()
                         && Files.isDirectory(changed, LinkOption.NOFOLLOW_LINKS)) {
-                    // Files may have landed in the new folder before it was registered.
+                    // Register the new folder first, then list it: a file created in between is then
+                    // either listed or reported by the new registration, never lost.
+                    try (Stream<Path> dirs = Files.walk(changed)) {
+                        for (Path d : dirs.filter(x -> Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                            if (!keys.containsValue(d)) {
+                                keys.put(d.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), d);
+                            }
+                        }
+                    } catch (IOException gone) {
+                        // deleted again already
+                    }
                     try (Stream<Path> inside = Files.walk(changed)) {
-                        inside.filter(p -> !ignored(p.getFileName())).forEach(pending::add);
+                        inside.filter(x -> !ignored(x.getFileName())).forEach(pending::add);
                     } catch (IOException gone) {
                         // deleted again already
                     }
