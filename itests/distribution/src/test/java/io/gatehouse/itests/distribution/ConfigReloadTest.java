@@ -42,7 +42,8 @@ class ConfigReloadTest {
                 if ("restart".equals(e.path("outcome").asText())) {
                     restartsAsked++;
                     assertTrue(e.path("appliedAt").asLong() >= e.path("observedAt").asLong());
-                    assertEquals("gateway.http.maxThreads", e.path("paths").get(0).asText());
+                    // the first edit adds gateway.http, the others change gateway.http.maxThreads
+                    assertTrue(e.path("paths").get(0).asText().startsWith("gateway.http"), e.toString());
                 }
             }
             assertEquals(10, restartsAsked, history.toString());
@@ -52,14 +53,17 @@ class ConfigReloadTest {
     @Test
     void hotChangesThroughTheShellNeverRestart() throws Exception {
         try (Gateway g = Gateway.copyInto(dir)) {
+            int port = Gateway.freePort();
+            g.writeConfig("// Operator's notes: keep the port\n{\n  gateway: { port: " + port + ", }, // loopback\n"
+                    + "  /* levels */ logging: { level: 'info' },\n}\n");
             assertEquals(0, g.cli("start").exit());
             Gateway.Result r = g.cli("shell", "config:set", "logging.level", "warn");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("applied without restart"), r.out());
             assertEquals("\"warn\"", g.cli("shell", "config:get", "logging.level").out().trim());
             String text = Files.readString(g.home.resolve("etc/gatehouse.json"));
-            assertTrue(text.contains("// Gatehouse configuration (JSON5 style"), "comments kept:\n" + text);
-            assertTrue(text.contains("level: \"warn\""), text);
+            assertEquals("// Operator's notes: keep the port\n{\n  gateway: { port: " + port + ", }, // loopback\n"
+                    + "  /* levels */ logging: { level: 'warn' },\n}\n", text, "only the edited value changed");
             assertEquals(0, g.status().path("restarts").asInt());
 
             Gateway.Result plan = g.cli("shell", "gateway:reload-plan", "--json", "gateway.port", "bindings");

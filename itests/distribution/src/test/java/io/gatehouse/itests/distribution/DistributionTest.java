@@ -185,7 +185,9 @@ class DistributionTest {
             int port = g.listen().getPort();
             String hashBefore = g.status().path("configHash").asText();
 
-            g.writeConfig("{ gateway: { port: " + port + " }, logging: { level: 'debug', levels: { 'io.gatehouse.x': 'trace' } } }");
+            // The gateway section as copyInto wrote it: only logging changes, so nothing restarts.
+            g.writeConfig("{ gateway: { bind: 'loopback', port: " + port + ", reload: { deferralTimeoutMs: 10000 } },"
+                    + " logging: { level: 'debug', levels: { 'io.gatehouse.x': 'trace' } } }");
             Gateway.await(Duration.ofSeconds(10), () -> logContains(g, "log levels: root=debug {io.gatehouse.x=trace}"),
                     "new levels applied without a restart");
             String hashAfter = g.status().path("configHash").asText();
