@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +23,6 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.AppenderBase;
-import ch.qos.logback.core.Context;
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigService;
@@ -148,42 +143,19 @@ class ConfigLoggingIT {
         assertTrue(!logger(OTHER_LOGGER).isDebugEnabled(), "a rejected config changed the log levels");
     }
 
-    /** Receives what a logger logs; typed on Object so the test needs no logback SPI package. */
-    static final class Capture extends AppenderBase<Object> {
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected void append(Object event) {
-            events.add(String.valueOf(event));
-        }
-    }
-
     @Test
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void invalidLevelLeavesTheLevelsUnchanged() throws Exception {
         write(DEBUG_TRACE);
         config.reload();
         Poll.until(TEST_LOGGER + "=trace", () -> logger(TEST_LOGGER).isTraceEnabled() && logger(OTHER_LOGGER).isDebugEnabled());
 
-        ch.qos.logback.classic.Logger configurator = (ch.qos.logback.classic.Logger) LoggerFactory
-                .getLogger("io.gatehouse.logging.LoggingConfigurator");
-        Capture capture = new Capture();
-        capture.setContext((Context) LoggerFactory.getILoggerFactory());
-        capture.start();
-        configurator.addAppender((Appender) capture);
-        try {
-            write("""
-                    { logging: { level: "error", levels: { "io.gatehouse.test": "loud" } } }
-                    """);
-            // Valid JSON with a bad level: the pipeline's validation refuses it, naming the field.
-            ConfigException e = assertThrows(ConfigException.class, config::reload);
-            assertEquals("logging.levels." + TEST_LOGGER, e.error().path());
-            assertTrue(e.error().reason().contains("loud"), e.error().toString());
-            assertTrue(capture.events.stream().noneMatch(s -> s.contains("log levels:")), "levels were re-applied");
-        } finally {
-            configurator.detachAppender((Appender) capture);
-            capture.stop();
-        }
+        write("""
+                { logging: { level: "error", levels: { "io.gatehouse.test": "loud" } } }
+                """);
+        // Valid JSON with a bad level: the pipeline's validation refuses it, naming the field.
+        ConfigException e = assertThrows(ConfigException.class, config::reload);
+        assertEquals("logging.levels." + TEST_LOGGER, e.error().path());
+        assertTrue(e.error().reason().contains("loud"), e.error().toString());
         assertTrue(logger(TEST_LOGGER).isTraceEnabled(), TEST_LOGGER + " lost its trace level");
         assertTrue(logger(OTHER_LOGGER).isDebugEnabled(), "the root level changed");
     }
