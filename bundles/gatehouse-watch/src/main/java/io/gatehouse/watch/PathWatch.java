@@ -67,7 +67,16 @@ final class PathWatch implements FileWatch, Runnable {
     private long pollIntervalMs;
     private Map<Path, String> polled = Map.of();
 
+    /** Opens the OS notification service; replaceable so tests can make it fail like a full inotify table. */
+    interface WatchServiceOpener {
+        WatchService open(Path target) throws IOException;
+    }
+
     PathWatch(WatchRequest request, WatchListener listener) throws IOException {
+        this(request, listener, t -> t.getFileSystem().newWatchService());
+    }
+
+    PathWatch(WatchRequest request, WatchListener listener, WatchServiceOpener opener) throws IOException {
         this.request = request;
         this.listener = listener;
         this.target = request.path().toAbsolutePath().normalize();
@@ -86,7 +95,7 @@ final class PathWatch implements FileWatch, Runnable {
             startPolling(request.pollOnlyMs(), null);
         } else {
             try {
-                service = target.getFileSystem().newWatchService();
+                service = opener.open(target);
                 mode = "notify";
                 registerAll();
             } catch (IOException e) {

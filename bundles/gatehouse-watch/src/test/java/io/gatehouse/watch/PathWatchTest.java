@@ -173,6 +173,21 @@ class PathWatchTest {
     }
 
     @Test
+    void notificationFailureFallsBackToPollingWithAWarning() throws Exception {
+        Path f = Files.writeString(dir.resolve("gatehouse.json"), "{}");
+        PathWatch w = new PathWatch(WatchRequest.file("t", f, 20), listener, target -> {
+            throw new java.io.IOException("User limit of inotify instances reached or too many open files");
+        });
+        watches.add(w);
+        assertEquals("polling", w.mode());
+        String problem = problems.poll(5, TimeUnit.SECONDS);
+        assertNotNull(problem);
+        assertTrue(problem.contains("inotify") && problem.contains("polling"), problem);
+        Files.writeString(f, "{ after: 'the fallback', padding: 'changes the size' }");
+        assertEquals(Set.of(f), next());
+    }
+
+    @Test
     void closeStopsTheThread() throws Exception {
         Path f = Files.writeString(dir.resolve("gatehouse.json"), "{}");
         PathWatch w = watch(WatchRequest.file("close-test", f, 20));

@@ -67,6 +67,9 @@ class ConfigPipelineIT {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin configAdmin;
 
+    @InjectService(timeout = 30_000)
+    org.osgi.service.metatype.MetaTypeService metaType;
+
     Path file;
     Path etc;
     String original;
@@ -335,6 +338,20 @@ class ConfigPipelineIT {
         assertTrue(text.contains("// Config the integration-test framework starts with"), text);
         assertTrue(text.contains("\"org.eclipse.jetty\": \"warn\""), text);
         assertAllDoorsAgree(launcher);
+    }
+
+    @Test
+    void sectionsAreDescribedWithMetatype() throws Exception {
+        org.osgi.framework.Bundle configBundle = java.util.Arrays.stream(FrameworkUtil.getBundle(ConfigPipelineIT.class)
+                .getBundleContext().getBundles()).filter(b -> "io.gatehouse.config".equals(b.getSymbolicName())).findFirst()
+                .orElseThrow();
+        org.osgi.service.metatype.ObjectClassDefinition ocd = Poll.until("gatehouse.logging described", APPLY,
+                () -> metaType.getMetaTypeInformation(configBundle).getObjectClassDefinition("gatehouse.logging", null),
+                o -> o != null);
+        List<String> ids = java.util.Arrays.stream(ocd.getAttributeDefinitions(org.osgi.service.metatype.ObjectClassDefinition.ALL))
+                .map(org.osgi.service.metatype.AttributeDefinition::getID).toList();
+        assertTrue(ids.contains("level"), ids.toString());
+        assertTrue(List.of(metaType.getMetaTypeInformation(configBundle).getPids()).contains("gatehouse.gateway"));
     }
 
     @Test
