@@ -104,6 +104,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     private final ServiceRegistration<ConfigService> registration;
     private final Deque<ConfigReloadEvent> history = new ArrayDeque<>();
     private final HistoryFile historyFile;
+    private final Path lastGoodFile;
 
     private volatile Snapshot current;
     private volatile Map<String, Object> currentRaw;
@@ -140,23 +141,67 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         // History outlives framework restarts: the change that caused a restart stays visible after it.
         this.historyFile = new HistoryFile(data == null ? null : Path.of(data, "config", "history.jsonl"), HISTORY_SIZE);
         history.addAll(historyFile.load());
+        this.lastGoodFile = data == null ? null : Path.of(data, "config", "last-good.json");
         Evaluated first;
-        String text = readOrNull();
-        try {
-            first = evaluate(text == null ? "{}" : text);
-        } catch (ConfigException e) {
-            // The launcher refuses to start on an unparsable file; this covers a file broken since.
-            lastError = e.error();
-            LOG.error("config unusable, running on embedded defaults: {}", e.getMessage());
-            first = evaluate0(Map.of());
+        String text = null;
+        ConfigError startError = null;
+        if (!Files.exists(file) && (lastGoodFile == null || !Files.exists(lastGoodFile))) {
+            first = evaluate0(Map.of()); // a fresh home without a config file: the embedded defaults
+        } else {
+            try {
+                // A framework may start while an editor is mid-write: settle like the watcher does.
+                text = readSettled();
+                first = evaluate(text);
+            } catch (ConfigException e) {
+                startError = e.error();
+                text = null;
+                first = lastGood();
+            }
         }
         appliedTextHash = text == null ? null : sha256(text);
+        if (text != null) {
+            saveLastGood(text);
+        }
         current = first.snapshot;
         currentRaw = first.raw;
         registration = context.registerService(ConfigService.class, this, properties(first.snapshot));
         LOG.info("config in force: {} (hash {})", file, shortHash(first.snapshot.hash()));
+        if (startError != null) {
+            lastError = startError;
+            LOG.warn("config reload skipped (invalid config): {}; running on the last good config", startError);
+            record(new ConfigReloadEvent(System.currentTimeMillis(), System.currentTimeMillis(), first.snapshot.hash(),
+                    List.of(), ConfigReloadEvent.REJECTED, startError, null, "start",
+                    "the file was not usable when the framework started; running on the last good config"));
+        }
         synchronized (this) {
             startWatch(debounceOf(first.snapshot));
+        }
+    }
+
+    /** The last config applied (by this or an earlier framework), or the embedded defaults. */
+    private Evaluated lastGood() {
+        if (lastGoodFile != null && Files.exists(lastGoodFile)) {
+            try {
+                return evaluate(Files.readString(lastGoodFile, StandardCharsets.UTF_8));
+            } catch (IOException | ConfigException e) {
+                LOG.warn("last good config {} unusable: {}", lastGoodFile, e.getMessage());
+            }
+        }
+        return evaluate0(Map.of());
+    }
+
+    /** Remembers the applied file text, so a framework that starts during a bad write keeps running on it. */
+    private void saveLastGood(String text) {
+        if (lastGoodFile == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(lastGoodFile.getParent());
+            Path tmp = lastGoodFile.resolveSibling(lastGoodFile.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, lastGoodFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("cannot save {}: {}", lastGoodFile, e.toString());
         }
     }
 
@@ -325,6 +370,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         }
         appliedTextHash = textHash;
         lastError = null;
+        saveLastGood(text);
         List<String> paths = ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap());
         if (paths.isEmpty()) {
             return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),

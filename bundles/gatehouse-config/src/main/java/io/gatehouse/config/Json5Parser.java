@@ -37,7 +37,7 @@ public final class Json5Parser {
             .build();
 
     /**
-     * Parses a whole document into plain Java values.
+     * Parses a whole document into plain Java values. The document must be one JSON object.
      *
      * @throws ConfigException with the file, line and column of the first error
      */
@@ -51,7 +51,9 @@ public final class Json5Parser {
                     at == null ? 0 : at.getColumnNr(), "", e.getOriginalMessage()), e);
         }
         if (root == null || root.isMissingNode()) {
-            return Map.of();
+            // An empty or comment-only file is what a writer leaves between truncating and writing:
+            // never a config (applying it as {} would drop every section).
+            throw new ConfigException(new ConfigError(file, 1, 1, "", "no JSON object: the file is empty or holds only comments"));
         }
         if (!root.isObject()) {
             throw new ConfigException(new ConfigError(file, 1, 1, "", "the config must be a JSON object, found "

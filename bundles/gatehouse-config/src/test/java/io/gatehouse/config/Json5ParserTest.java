@@ -68,7 +68,11 @@ class Json5ParserTest {
     }
 
     @Test
-    void emptyDocumentIsAnEmptyConfig() throws Exception {
-        assertEquals(Map.of(), parser.parse(file, "  // nothing\n"));
+    void emptyOrCommentOnlyDocumentIsNotAConfig() {
+        // what a writer leaves between truncating the file and writing it
+        for (String text : new String[] {"", "  \n", "// nothing\n", "/* a */ # b\n"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(file, text));
+            assertTrue(e.getMessage().contains("no JSON object"), e.getMessage());
+        }
     }
 }

@@ -173,6 +173,20 @@ class ConfigPipelineIT {
     }
 
     @Test
+    void anEmptyOrCommentOnlyFileIsNeverApplied() throws Exception {
+        writeInPlace(withMarker(18));
+        awaitMarker(18);
+        String hash = config.current().hash();
+        events.clear();
+        writeInPlace("// a writer truncated the file and has not written yet\n");
+        ConfigReloadEvent e = Poll.until("comment-only file rejected", APPLY, () -> last(ConfigReloadEvent.REJECTED), x -> x != null);
+        assertTrue(e.error().reason().contains("no JSON object"), e.error().toString());
+        assertEquals(hash, config.current().hash(), "an empty config was applied");
+        assertTrue(events.stream().noneMatch(x -> ConfigReloadEvent.HOT.equals(x.outcome())
+                || ConfigReloadEvent.RESTART.equals(x.outcome())), events.toString());
+    }
+
+    @Test
     void slowChunkedWriterIsNeverReadHalfWritten() throws Exception {
         writeInPlace(withMarker(8));
         awaitMarker(8);

@@ -427,11 +427,11 @@ public final class Launcher implements LauncherControl {
 
     /** A changed {@code gateway.bind}/{@code gateway.port} moves the gateway socket at the restart. */
     private void rebindIfChanged() {
-        LauncherSettings next;
-        try {
-            next = LauncherSettings.read(home.configFile());
-        } catch (LaunchException e) {
-            LOG.warn("config unreadable at restart, keeping {}: {}", listenText(), e.getMessage());
+        // A file caught mid-write (or briefly missing) must not move the socket: wait for it to
+        // settle, and keep what we have if it stays unusable.
+        LauncherSettings next = LauncherSettings.readSettled(home.configFile(), 150, 2_000);
+        if (next == null) {
+            LOG.warn("config unreadable or missing at restart, keeping {}", listenText());
             return;
         }
         InetSocketAddress want = next.address();

@@ -56,7 +56,7 @@ public record LauncherSettings(String bind, int port, long drainTimeoutMs) {
             throw new LaunchException(file + ": cannot read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
-            return defaults();
+            throw new LaunchException(file + ":1:1: no JSON object: the file is empty or holds only comments");
         }
         if (!root.isObject()) {
             throw new LaunchException(file + ":1:1: the config must be a JSON object");
@@ -82,6 +82,42 @@ public record LauncherSettings(String bind, int port, long drainTimeoutMs) {
             drain = drainNode.longValue();
         }
         return new LauncherSettings(bind, port, drain);
+    }
+
+    /**
+     * For a restart: reads until the file is usable or stops changing (a writer may be mid-write),
+     * bounded by {@code timeoutMs}. A missing file is waited for too. Returns null when the file is
+     * still not usable, so the caller keeps what it has.
+     */
+    public static LauncherSettings readSettled(Path file, long settleMs, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        String last = null;
+        long stableSince = System.nanoTime();
+        while (true) {
+            String text;
+            try {
+                text = Files.exists(file) ? Files.readString(file) : null;
+                if (text != null) {
+                    return read(file);
+                }
+            } catch (LaunchException | IOException e) {
+                text = e.getMessage();
+            }
+            if (!java.util.Objects.equals(text, last)) {
+                last = text;
+                stableSince = System.nanoTime();
+            }
+            long now = System.nanoTime();
+            if (now >= deadline || (text != null && now - stableSince >= settleMs * 1_000_000L)) {
+                return null;
+            }
+            try {
+                Thread.sleep(10); // re-read interval while a writer may still be writing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     private static String text(Path file, JsonNode parent, String field, String dflt) throws LaunchException {

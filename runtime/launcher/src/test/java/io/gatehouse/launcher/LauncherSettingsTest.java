@@ -53,6 +53,22 @@ class LauncherSettingsTest {
         assertTrue(e.getMessage().contains("JSON object"), e.getMessage());
     }
 
+    @Test
+    void emptyOrCommentOnlyFileIsNotAConfig() throws Exception {
+        Path f = write("// only a comment\n");
+        LaunchException e = assertThrows(LaunchException.class, () -> LauncherSettings.read(f));
+        assertTrue(e.getMessage().contains("no JSON object"), e.getMessage());
+    }
+
+    @Test
+    void settledReadKeepsWhatWeHaveWhenTheFileStaysBrokenOrMissing() throws Exception {
+        assertEquals(null, LauncherSettings.readSettled(dir.resolve("gone.json"), 50, 200));
+        Path broken = write("{ gateway: { port: 1");
+        assertEquals(null, LauncherSettings.readSettled(broken, 50, 2000));
+        Path good = write("{ gateway: { port: 4242 } }");
+        assertEquals(4242, LauncherSettings.readSettled(good, 50, 2000).port());
+    }
+
     private Path write(String text) throws Exception {
         Path f = Files.createTempFile(dir, "gatehouse", ".json");
         Files.writeString(f, text);

@@ -40,6 +40,9 @@ final class Fixtures {
     /** The config as the gateway reads it. */
     static Map<String, Object> gateway(String text) {
         try {
+            if (parse(text).root().isEmpty()) {
+                return Map.of(); // the gateway refuses a file with no object; as the "before" of an edit it is empty
+            }
             return GATEWAY.parse(FILE, text);
         } catch (ConfigException e) {
             throw new AssertionError("the gateway cannot read:\n" + text, e);

@@ -196,7 +196,9 @@ class Json5ReaderTest {
             Json5Document doc = Json5Document.parse(text);
             assertTrue(doc.root().isEmpty());
             assertEquals(Map.of(), doc.toJava());
-            assertEquals(gateway(text), doc.toJava());
+            // the gateway refuses such a file: it is what a writer leaves between truncate and write
+            assertThrows(io.gatehouse.api.config.ConfigException.class,
+                    () -> new io.gatehouse.config.Json5Parser().parse(java.nio.file.Path.of("t.json"), text));
         }
     }
 

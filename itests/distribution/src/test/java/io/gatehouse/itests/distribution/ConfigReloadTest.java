@@ -81,6 +81,33 @@ class ConfigReloadTest {
         }
     }
 
+    @Test
+    void aFrameworkStartingDuringABrokenWriteRunsOnTheLastGoodConfig() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            assertEquals(0, g.cli("start").exit());
+            int port = g.listen().getPort();
+            assertEquals(0, g.cli("shell", "config:set", "logging.level", "warn").exit());
+            String goodHash = g.status().path("configHash").asText();
+            Path file = g.home.resolve("etc/gatehouse.json");
+            String good = Files.readString(file);
+            Files.writeString(file, good.substring(0, good.length() / 2)); // a writer stopped half-way
+            Gateway.await(Duration.ofSeconds(10), () -> {
+                try {
+                    return !g.status().path("configError").isNull();
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "rejection");
+            assertEquals(0, g.cli("shell", "gateway:restart", "during a broken write").exit());
+            Gateway.await(Duration.ofSeconds(30), () -> restarts(g) == 1 && g.healthz() == 200, "restart done");
+            JsonNode status = g.status();
+            assertEquals(goodHash, status.path("configHash").asText(), "the new framework runs on the last good config");
+            assertTrue(status.path("configError").asText().contains("gatehouse.json"), status.toString());
+            assertEquals(port, g.listen().getPort(), "the socket did not move");
+            assertEquals("\"warn\"", g.cli("shell", "config:get", "logging.level").out().trim());
+        }
+    }
+
     private static int restarts(Gateway g) {
         try {
             return g.status().path("restarts").asInt();
