@@ -16,19 +16,30 @@ import io.gatehouse.api.routing.RouteExplanation.TierStatus;
 final class RouteScan {
     private final RoutingConfig config;
     private final Message m;
+    /** Whether to record the reports (the explanation) or only find the winner. */
+    private final boolean report;
     final List<RouteExplanation.Tier> tiers = new ArrayList<>();
     final List<RouteExplanation.Binding> notEvaluated = new ArrayList<>();
     RouteIndex.Decision decision;
 
-    private RouteScan(RoutingConfig config, Message m) {
+    private RouteScan(RoutingConfig config, Message m, boolean report) {
         this.config = config;
         this.m = m;
+        this.report = report;
     }
 
-    static RouteScan run(RoutingConfig config, Message m) {
-        RouteScan s = new RouteScan(config, m);
+    /** The winner and the explanation of every binding's part. */
+    static RouteScan explain(RoutingConfig config, Message m) {
+        RouteScan s = new RouteScan(config, m, true);
         s.scan();
         return s;
+    }
+
+    /** The winner only: the same scan without the reports. */
+    static RouteIndex.Decision decide(RoutingConfig config, Message m) {
+        RouteScan s = new RouteScan(config, m, false);
+        s.scan();
+        return s.decision;
     }
 
     private void scan() {
@@ -39,7 +50,9 @@ final class RouteScan {
         for (Binding b : config.bindings) {
             String why = excluded(b);
             if (why != null) {
-                notEvaluated.add(new RouteExplanation.Binding(b.index, b.agentId, b.describe(), false, why));
+                if (report) {
+                    notEvaluated.add(new RouteExplanation.Binding(b.index, b.agentId, b.describe(), false, why));
+                }
                 continue;
             }
             Tier t = b.tier();
@@ -53,6 +66,9 @@ final class RouteScan {
             List<Binding> candidates = byTier.get(tier);
             List<RouteExplanation.Binding> reports = new ArrayList<>();
             if (decision != null) {
+                if (!report) {
+                    break;
+                }
                 for (Binding b : candidates) {
                     reports.add(report(b, false, "not reached: bindings[" + decision.binding().index + "] matched in "
                             + decision.tier().matchedBy));
@@ -62,6 +78,9 @@ final class RouteScan {
             }
             String skipped = skipped(tier);
             if (skipped != null) {
+                if (!report) {
+                    continue;
+                }
                 for (Binding b : candidates) {
                     reports.add(report(b, false, "tier skipped: " + skipped));
                 }
@@ -75,22 +94,29 @@ final class RouteScan {
             Binding winner = null;
             for (Binding b : candidates) {
                 if (winner != null) {
+                    if (!report) {
+                        break;
+                    }
                     reports.add(report(b, false, "not reached: bindings[" + winner.index + "] matched first"));
                     continue;
                 }
                 String mismatch = mismatch(tier, b, scope, kind, id, peerName);
                 if (mismatch == null) {
                     winner = b;
-                    reports.add(report(b, true, matchReason(tier, b)));
-                } else {
+                    if (report) {
+                        reports.add(report(b, true, matchReason(tier, b)));
+                    }
+                } else if (report) {
                     reports.add(report(b, false, mismatch));
                 }
             }
             if (winner != null) {
                 decision = new RouteIndex.Decision(winner, tier);
             }
-            tiers.add(new RouteExplanation.Tier(tier.matchedBy, winner != null ? TierStatus.MATCHED : TierStatus.NO_MATCH,
-                    "", reports));
+            if (report) {
+                tiers.add(new RouteExplanation.Tier(tier.matchedBy, winner != null ? TierStatus.MATCHED : TierStatus.NO_MATCH,
+                        "", reports));
+            }
         }
     }
 

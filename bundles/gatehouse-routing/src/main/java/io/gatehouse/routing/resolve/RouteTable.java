@@ -104,7 +104,7 @@ public final class RouteTable {
     /** The route by a scan of every binding (no index, no cache): the reference reading of the algorithm. */
     public ResolvedRoute resolveByScan(RouteRequest request) {
         Message m = Message.of(request);
-        RouteIndex.Decision d = RouteScan.run(config, m).decision;
+        RouteIndex.Decision d = RouteScan.decide(config, m);
         return d == null ? config.route(config.defaultAgentId, Tier.DEFAULT, null, m)
                 : config.route(d.binding().agentId, d.tier().matchedBy, d.binding().dmScope, m);
     }
@@ -112,7 +112,7 @@ public final class RouteTable {
     /** The route and how every binding took part in it. The route is {@link #resolve}'s. */
     public RouteExplanation explain(RouteRequest request) {
         Message m = Message.of(request);
-        RouteScan scan = RouteScan.run(config, m);
+        RouteScan scan = RouteScan.explain(config, m);
         return new RouteExplanation(resolve(m), hash, scan.tiers, scan.notEvaluated);
     }
 
