@@ -51,6 +51,8 @@ public final class RouterComponent implements Router, ReloadHandler {
     private volatile ConfigService config;
     private volatile int cacheMax;
     private volatile RouteTable table;
+    /** A table set aside by a settings change, whose index the next table may reuse; guarded by this. */
+    private RouteTable retired;
 
     @Activate
     @Modified
@@ -59,7 +61,9 @@ public final class RouterComponent implements Router, ReloadHandler {
         synchronized (this) {
             if (max != cacheMax) {
                 cacheMax = max;
-                table = null; // rebuilt with the new cache setting on the next call
+                // the next call takes a new table (same index, a cache of the new size)
+                retired = table;
+                table = null;
             }
         }
     }
@@ -106,9 +110,12 @@ public final class RouterComponent implements Router, ReloadHandler {
                 return t;
             }
             long started = System.nanoTime();
-            t = RouteTable.build(current.hash(), current.asMap(), cacheMax);
+            RouteTable previous = table != null ? table : retired;
+            t = RouteTable.build(current.hash(), current.asMap(), cacheMax, previous);
             table = t;
-            LOG.debug("route table for config {} built in {} ms: {} bindings", shortHash(current.hash()),
+            retired = null;
+            LOG.debug("route table for config {} {} in {} ms: {} bindings", shortHash(current.hash()),
+                    t.sharesIndexWith(previous) ? "kept the index (bindings, agents, session unchanged)" : "built",
                     (System.nanoTime() - started) / 1_000_000, t.config().bindings().size());
             return t;
         }

@@ -38,12 +38,14 @@ class DebugLogTest {
         lines = new ListAppender<>();
         lines.start();
         routing.addAppender(lines);
+        routing.setAdditive(false); // the lines are checked here, not printed
     }
 
     @AfterEach
     void detach() {
         routing.detachAppender(lines);
         routing.setLevel(null);
+        routing.setAdditive(true);
     }
 
     @Test

@@ -117,6 +117,28 @@ class RouterComponentTest {
     }
 
     @Test
+    void aChangeOutsideRoutingKeepsTheIndexButStartsANewCache() {
+        Map<String, Object> routing = config("alpha", List.of(Map.of("id", "alpha")), "main");
+        config.set(with(routing, "logging", Map.of("level", "debug")));
+        var before = router.table();
+        router.resolve(DM);
+        assertEquals(1, before.cachedRoutes());
+        config.set(with(routing, "logging", Map.of("level", "info")));
+        var after = router.table();
+        assertNotSame(before, after);
+        assertTrue(after.sharesIndexWith(before), "bindings, agents and session are unchanged: the index is kept");
+        assertEquals(0, after.cachedRoutes(), "the cache belongs to one config hash");
+        config.set(with(config("alpha", List.of(Map.of("id", "alpha")), "per-peer"), "logging", Map.of("level", "info")));
+        assertTrue(!router.table().sharesIndexWith(after), "a session change re-reads the routing config");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    @Test
     void routingIsDataChannelsNeedNoAdapter() {
         config.set(Map.of("bindings", List.of(Map.of("agentId", "x", "match", Map.of("channel", "no-such-adapter")))));
         ResolvedRoute r = router.resolve(new RouteRequest("no-such-adapter", null, null, null, null, List.of(), null));

@@ -29,10 +29,10 @@ public final class RouteTable {
     private final int cacheMax;
     private final ConcurrentHashMap<Message.Key, ResolvedRoute> cache;
 
-    private RouteTable(String hash, RoutingConfig config, int cacheMax) {
+    private RouteTable(String hash, RoutingConfig config, RouteIndex index, int cacheMax) {
         this.hash = hash;
         this.config = config;
-        this.index = RouteIndex.build(config.bindings);
+        this.index = index;
         this.cacheMax = cacheMax;
         this.cache = cacheMax > 0 ? new ConcurrentHashMap<>() : null;
     }
@@ -43,7 +43,26 @@ public final class RouteTable {
      * @param cacheMax how many routes to cache (the cache is cleared when it would hold more); 0 for none
      */
     public static RouteTable build(String hash, Map<String, ?> root, int cacheMax) {
-        return new RouteTable(hash, RoutingConfig.from(root), cacheMax);
+        return build(hash, root, cacheMax, null);
+    }
+
+    /**
+     * As {@link #build(String, Map, int)}, reusing the parsed bindings and the index of {@code previous}
+     * when {@code root} has exactly the same {@code bindings}, {@code agents} and {@code session} (a
+     * change elsewhere in the config does not re-index a large binding list). The route cache is
+     * always new: it belongs to one config hash.
+     */
+    public static RouteTable build(String hash, Map<String, ?> root, int cacheMax, RouteTable previous) {
+        if (previous != null && previous.config.sameAs(root == null ? Map.of() : root)) {
+            return new RouteTable(hash, previous.config, previous.index, cacheMax);
+        }
+        RoutingConfig config = RoutingConfig.from(root);
+        return new RouteTable(hash, config, RouteIndex.build(config.bindings), cacheMax);
+    }
+
+    /** Whether this table shares its index with {@code other} (same routing sections). */
+    public boolean sharesIndexWith(RouteTable other) {
+        return other != null && other.index == index;
     }
 
     public String hash() {

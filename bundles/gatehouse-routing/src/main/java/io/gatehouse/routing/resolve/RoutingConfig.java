@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.gatehouse.api.routing.ResolvedRoute;
 import io.gatehouse.routing.keys.Js;
@@ -24,8 +25,15 @@ public final class RoutingConfig {
     final String defaultAgentId;
     final String dmScope;
     final Map<String, ?> identityLinks;
+    /** The sections this was read from, to tell whether another config routes the same. */
+    private final Object bindingsSection;
+    private final Object agentsSection;
+    private final Object sessionSection;
 
     private RoutingConfig(Map<String, ?> root) {
+        this.bindingsSection = root.get("bindings");
+        this.agentsSection = root.get("agents");
+        this.sessionSection = root.get("session");
         List<Binding> bs = new ArrayList<>();
         if (root.get("bindings") instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
@@ -70,6 +78,12 @@ public final class RoutingConfig {
 
     public static RoutingConfig from(Map<String, ?> root) {
         return new RoutingConfig(root == null ? Map.of() : root);
+    }
+
+    /** Whether {@code root} has the same {@code bindings}, {@code agents} and {@code session} as this was read from. */
+    boolean sameAs(Map<String, ?> root) {
+        return Objects.equals(bindingsSection, root.get("bindings")) && Objects.equals(agentsSection, root.get("agents"))
+                && Objects.equals(sessionSection, root.get("session"));
     }
 
     /**
