@@ -1,6 +1,7 @@
 package io.gatehouse.routing.resolve;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +24,11 @@ record Message(String channel, String accountId, boolean hasPeer, String peerKin
         RouteRequest.Peer peer = r.peer();
         RouteRequest.Peer parent = r.parentPeer();
         List<String> roleList = r.memberRoleIds() == null ? List.of() : r.memberRoleIds();
+        Set<String> roles = roleList.isEmpty() ? Collections.emptySet() : new HashSet<>(roleList);
         return new Message(Js.token(r.channel()), AccountIds.normalize(r.accountId()),
                 peer != null, peer == null ? null : kind(peer.kind()), peer == null ? null : Js.id(peer.id()),
                 parent != null, parent == null ? null : kind(parent.kind()), parent == null ? null : Js.id(parent.id()),
-                Js.id(r.guildId()), Js.id(r.teamId()), roleList.size(), new HashSet<>(roleList));
+                Js.id(r.guildId()), Js.id(r.teamId()), roleList.size(), roles);
     }
 
     private static String kind(String raw) {
@@ -45,10 +47,15 @@ record Message(String channel, String accountId, boolean hasPeer, String peerKin
 
     /** The cache key: everything the route depends on besides the config. */
     Key key() {
-        List<String> sorted = new ArrayList<>(roles);
-        sorted.sort(Comparator.nullsFirst(Comparator.naturalOrder()));
+        List<String> sorted;
+        if (roles.isEmpty()) {
+            sorted = List.of();
+        } else {
+            sorted = new ArrayList<>(roles);
+            sorted.sort(Comparator.nullsFirst(Comparator.naturalOrder()));
+        }
         return new Key(channel, accountId, hasPeer, peerKind, peerId, hasParent, parentKind, parentId, guildId, teamId,
-                roleCount > 0, List.copyOf(sorted.stream().map(s -> s == null ? "\u0000null" : s).toList()));
+                roleCount > 0, sorted);
     }
 
     record Key(String channel, String accountId, boolean hasPeer, String peerKind, String peerId, boolean hasParent,
