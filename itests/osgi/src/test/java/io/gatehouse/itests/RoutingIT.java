@@ -183,7 +183,9 @@ class RoutingIT {
     @Test
     void explainThroughTheShell(LauncherServices launcher) throws Exception {
         Shell.Result set = shell(launcher, "config:set bindings '[{\"agentId\":\"tg\",\"match\":{\"channel\":\"telegram\",\"accountId\":\"*\"}},"
-                + "{\"agentId\":\"vip\",\"match\":{\"channel\":\"telegram\",\"peer\":{\"kind\":\"dm\",\"id\":\"42\"}}}]'");
+                + "{\"agentId\":\"vip\",\"match\":{\"channel\":\"telegram\",\"peer\":{\"kind\":\"dm\",\"id\":\"42\"}}},"
+                + "{\"agentId\":\"mod\",\"match\":{\"channel\":\"discord\",\"guildId\":\"g1\",\"roles\":[\"r2\"]}},"
+                + "{\"agentId\":\"thread\",\"match\":{\"channel\":\"discord\",\"peer\":{\"kind\":\"channel\",\"id\":\"p1\"}}}]'");
         assertEquals(0, set.exit(), set.toString());
 
         Shell.Result json = shell(launcher, "route:explain --channel telegram --peer direct:42 --json");
@@ -198,6 +200,16 @@ class RoutingIT {
         assertEquals("tg", other.get("agentId"));
         assertEquals("binding.channel", other.get("matchedBy"));
         assertEquals("biz", other.get("accountId"));
+
+        Map<String, Object> roles = Gatehouse.json(shell(launcher,
+                "route:explain --channel discord --peer channel:t1 --guild g1 --roles r1,r2 --team T --json").out());
+        assertEquals("mod", roles.get("agentId"));
+        assertEquals("binding.guild+roles", roles.get("matchedBy"));
+        assertEquals("agent:mod:discord:channel:t1", roles.get("sessionKey"));
+        Map<String, Object> parent = Gatehouse.json(shell(launcher,
+                "route:explain --channel discord --peer channel:t1 --parent-peer channel:p1 --guild g1 --roles r2 --json").out());
+        assertEquals("thread", parent.get("agentId"));
+        assertEquals("binding.peer.parent", parent.get("matchedBy"));
 
         // a channel no adapter serves is still routed: routing is data
         Map<String, Object> nowhere = Gatehouse.json(shell(launcher, "route:explain --channel no-such-channel --json").out());
