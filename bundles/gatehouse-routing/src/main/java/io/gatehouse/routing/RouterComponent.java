@@ -29,9 +29,10 @@ import io.gatehouse.routing.resolve.RouteTable;
  *
  * <p>The table is also rebuilt as soon as the config service's {@link ConfigService#HASH} property
  * changes (DS {@code updated} callback) and on the {@code reload-routing} hot action, so the first
- * message after a reload does not pay for indexing a large binding list.
+ * message after a reload does not pay for indexing a large binding list. The component is immediate
+ * so that the table of the config in force is ready before the first message.
  */
-@Component(service = {Router.class, ReloadHandler.class}, configurationPid = RouterComponent.PID,
+@Component(service = {Router.class, ReloadHandler.class}, immediate = true, configurationPid = RouterComponent.PID,
         property = ReloadHandler.ACTIONS + "=" + RoutingReloadRules.RELOAD_ROUTING)
 @Designate(ocd = RouterComponent.Config.class)
 public final class RouterComponent implements Router, ReloadHandler {
@@ -65,6 +66,9 @@ public final class RouterComponent implements Router, ReloadHandler {
                 retired = table;
                 table = null;
             }
+        }
+        if (config != null) {
+            table(); // index the config in force now, not on the first message
         }
     }
 
