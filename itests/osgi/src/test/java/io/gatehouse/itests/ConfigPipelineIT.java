@@ -125,7 +125,8 @@ class ConfigPipelineIT {
     void inPlaceWrite() throws Exception {
         writeInPlace(withMarker(1));
         awaitMarker(1);
-        assertTrue(actions.contains("reload-messages"), "hot action ran: " + actions);
+        // The snapshot is in force before the hot actions run: wait for the action.
+        Poll.until("hot action reload-messages ran", APPLY, () -> List.copyOf(actions), a -> a.contains("reload-messages"));
     }
 
     @Test

@@ -108,10 +108,14 @@ public final class GatehouseSchema {
                 }
             }
         }
-        if (config.get("bindings") instanceof List<?> bindings) {
+        // With no agents.list every agent id is accepted as written (as the reference does); ids
+        // compare normalised (trimmed, lower case), as routing compares them.
+        Set<String> normalised = new HashSet<>();
+        agentIds.forEach(id -> normalised.add(id.toLowerCase(java.util.Locale.ROOT)));
+        if (!agentIds.isEmpty() && config.get("bindings") instanceof List<?> bindings) {
             for (int i = 0; i < bindings.size(); i++) {
                 if (bindings.get(i) instanceof Map<?, ?> b && b.get("agentId") instanceof String id
-                        && !agentIds.contains(id.trim())) {
+                        && !normalised.contains(id.trim().toLowerCase(java.util.Locale.ROOT))) {
                     out.add(Issue.warn("bindings." + i + ".agentId", "agent \"" + id
                             + "\" is not in agents.list; messages it matches go to the default agent"));
                 }

@@ -77,6 +77,10 @@ class GatehouseSchemaTest {
         Issue w = only(check("{ agents: { list: [ { id: 'a' } ] }, bindings: [ { agentId: 'b', match: { channel: 'webchat' } } ] }"));
         assertTrue(w.warning());
         assertEquals("bindings.0.agentId", w.path());
+        assertEquals(List.of(), check("{ bindings: [ { agentId: 'b', match: { channel: 'webchat' } } ] }"),
+                "without agents.list the id is used as written");
+        assertEquals(List.of(), check("{ agents: { list: [ { id: 'Work' } ] }, bindings: [ { agentId: 'WORK', match: { channel: 'webchat' } } ] }"),
+                "ids compare normalised");
         Issue e = only(check("{ agents: { list: [ { id: 'a' }, { id: 'a' } ] } }"));
         assertEquals("agents.list.1.id", e.path());
         assertTrue(!e.warning());
