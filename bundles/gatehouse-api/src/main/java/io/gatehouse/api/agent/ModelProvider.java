@@ -2,6 +2,7 @@ package io.gatehouse.api.agent;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -15,8 +16,12 @@ public interface ModelProvider {
     /**
      * One completion.
      *
-     * @param messages chat messages, each with {@code role} and {@code content}
-     * @param options  provider options from config (model, temperature, ...)
+     * @param messages chat messages, each with {@code role} ({@code system}, {@code user},
+     *                 {@code assistant}) and {@code content}
+     * @param options  provider options from config (model, baseUrl, temperature, ...)
+     * @param onDelta  receives the reply text as it streams, in order
+     * @return the whole reply text
      */
-    String complete(List<Map<String, String>> messages, Map<String, Object> options) throws Exception;
+    String complete(List<Map<String, String>> messages, Map<String, Object> options, Consumer<String> onDelta)
+            throws Exception;
 }
