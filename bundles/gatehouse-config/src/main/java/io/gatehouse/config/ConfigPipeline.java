@@ -339,9 +339,9 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         long observedAt = System.currentTimeMillis();
         String before = readOrNull();
         String after = edit.apply(before == null ? "{\n}\n" : before);
-        evaluate(after); // refuse an edit that would make the config invalid, before touching the file
+        Evaluated checked = evaluate(after); // refuse an edit that would make the config invalid, before touching the file
         writeAtomically(after);
-        ConfigReloadEvent e = submit(after, source, observedAt, true);
+        ConfigReloadEvent e = submit(after, checked, source, observedAt, true);
         return e != null ? e : new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
                 ConfigReloadEvent.NOOP, null, null, source, "no change");
     }
@@ -353,6 +353,12 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
      * @return the recorded event, or null when the content was already in force
      */
     private synchronized ConfigReloadEvent submit(String text, String source, long observedAt, boolean force) {
+        return submit(text, null, source, observedAt, force);
+    }
+
+    /** As above; {@code evaluated} is the already validated {@code text}, or null to evaluate it here. */
+    private synchronized ConfigReloadEvent submit(String text, Evaluated evaluated, String source, long observedAt,
+            boolean force) {
         if (text == null) {
             return record(reject(observedAt, source, new ConfigError(file, 0, 0, "",
                     "file is missing; keeping the last good config")));
@@ -362,11 +368,13 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
             LOG.debug("config file content unchanged ({}), nothing to do", shortHash(textHash));
             return null;
         }
-        Evaluated next;
-        try {
-            next = evaluate(text);
-        } catch (ConfigException e) {
-            return record(reject(observedAt, source, e.error()));
+        Evaluated next = evaluated;
+        if (next == null) {
+            try {
+                next = evaluate(text);
+            } catch (ConfigException e) {
+                return record(reject(observedAt, source, e.error()));
+            }
         }
         appliedTextHash = textHash;
         lastError = null;
