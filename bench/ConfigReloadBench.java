@@ -1,18 +1,13 @@
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import static support.BenchSupport.*;
+
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -38,6 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import support.BenchFailure;
+import support.BenchSupport;
+import support.ShellResult;
+import support.Table;
 
 /**
  * Config hot-reload benchmark of a Gatehouse distribution: how long an edit of
@@ -46,14 +45,15 @@ import java.util.stream.Stream;
  * ConfigMap symlink swap) ever gets a torn, rejected, stale or lost config applied.
  *
  * <pre>
- * java bench/ConfigReloadBench.java --home DIR [--edits N] [--torture M] [--seed S] [--max-pad CHARS]
- *                                   [--pause-ms MS] [--poll-ms MS] [--observe-ms MS]
- *                                   [--no-leading-comments] [--out DIR]
+ * javac -d CLASSES bench/support/*.java bench/ConfigReloadBench.java
+ * java -cp CLASSES ConfigReloadBench --home DIR [--edits N] [--torture M] [--seed S] [--max-pad CHARS]
+ *                                    [--pause-ms MS] [--poll-ms MS] [--observe-ms MS]
+ *                                    [--no-leading-comments] [--out DIR]
  * </pre>
  *
  * The home must be a copy of the distribution that nothing else uses (bench/config-reload.sh makes
- * one in a temp folder, with a free loopback port). Runs with the JDK 17 source launcher and no
- * dependencies. All traffic goes to 127.0.0.1 (the admin socket, and GET /healthz to see the
+ * one in a temp folder, with a free loopback port). Needs only the JDK 17 and bench/support/ (what
+ * the harnesses share), compiled with it as above. All traffic goes to 127.0.0.1 (the admin socket, and GET /healthz to see the
  * gateway up). Every wait has a deadline; the gateway started here is stopped before the program
  * exits (a shutdown hook covers errors and signals).
  *
@@ -82,8 +82,6 @@ public final class ConfigReloadBench {
     static final long STOP_DEADLINE_MS = 60_000;    // SIGTERM to exit, then SIGKILL
     static final long THREAD_JOIN_MS = 60_000;
     static final long HISTORY_POLL_MS = 200;        // the history keeps 50 entries: poll well within that
-    static final int CONNECT_TIMEOUT_MS = 5_000;
-    static final int SHELL_READ_TIMEOUT_MS = 45_000;
     static final int MAX_ANOMALIES_SHOWN = 10;
 
     /** The gateway's hash of an empty config: sha256 of "{}". */
@@ -91,9 +89,6 @@ public final class ConfigReloadBench {
 
     static final Pattern CONFIG_HASH_FIELD = Pattern.compile("\"configHash\"\\s*:\\s*\"([0-9a-f]{64})\"");
     static final Pattern RESTARTS_FIELD = Pattern.compile("\"restarts\"\\s*:\\s*(\\d+)");
-
-    /** Every gateway or helper process started here; the shutdown hook ends those still alive. */
-    static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
 
     /** Set by the shutdown hook: no new writes or queries, so the gateway stops without draining them. */
     static volatile boolean shuttingDown;
@@ -220,15 +215,8 @@ public final class ConfigReloadBench {
         System.exit(status);
     }
 
-    static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
     static void usage(PrintStream out) {
-        out.println("usage: java bench/ConfigReloadBench.java --home DIR [--edits N (200)] [--torture M (1000)]");
+        out.println("usage: java -cp CLASSES ConfigReloadBench --home DIR [--edits N (200)] [--torture M (1000)]");
         out.println("           [--seed S (42)] [--max-pad CHARS (6000)] [--pause-ms MS (10)] [--poll-ms MS (1)]");
         out.println("           [--observe-ms MS (5)] [--no-leading-comments] [--out DIR]");
         out.println("  --home        a private copy of the distribution (bench/config-reload.sh makes one)");
@@ -1070,7 +1058,7 @@ public final class ConfigReloadBench {
     // ------------------------------------------------------------------------------------- report
 
     void report(Latency l, Torture t) {
-        Table tab = new Table();
+        Table tab = new Table("p50", 90, 99);
         String target = "p50 < " + fmt(TARGET_P50_MS) + " ms";
         if (l != null) {
             tab.section("Write -> applied: " + edits + " in-place rewrites (JSON5, comments), each waited for, then "
@@ -1266,9 +1254,6 @@ public final class ConfigReloadBench {
 
     // ------------------------------------------------------------------------- remote shell (wire)
 
-    record ShellResult(int status, String out, String err) {
-    }
-
     /**
      * Runs a Gogo command over the admin socket with the protocol of the launcher's ShellClient:
      * {@code GATEHOUSE-SHELL 1}, token and command lines; frames of type O/E/X, length, payload.
@@ -1277,71 +1262,12 @@ public final class ConfigReloadBench {
         if (shuttingDown) {
             throw new IOException("the benchmark is shutting down");
         }
-        String portText = readTrimmed(home.resolve("data/run/admin.port"));
-        String token = readTrimmed(home.resolve("data/admin.token"));
-        if (portText == null || token == null) {
-            throw new IOException("no admin port or token file yet");
-        }
-        try (Socket s = new Socket()) {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(portText)), CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(SHELL_READ_TIMEOUT_MS);
-            OutputStream o = s.getOutputStream();
-            o.write(("GATEHOUSE-SHELL 1\n" + token + "\n" + command + "\n").getBytes(StandardCharsets.UTF_8));
-            o.flush();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            while (true) {
-                int type = in.read();
-                if (type < 0) {
-                    throw new EOFException("the gateway closed the shell connection before the command finished");
-                }
-                int len = in.readInt();
-                if (len < 0 || len > 16 << 20) {
-                    throw new IOException("bad shell frame length " + len);
-                }
-                byte[] payload = in.readNBytes(len);
-                if (payload.length != len) {
-                    throw new EOFException("short shell frame");
-                }
-                switch (type) {
-                    case 'O' -> out.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'E' -> err.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'X' -> {
-                        return new ShellResult(ByteBuffer.wrap(payload).getInt(), out.toString(), err.toString());
-                    }
-                    default -> throw new IOException("unknown shell frame type " + type);
-                }
-            }
-        }
+        return BenchSupport.shell(home, command, true);
     }
 
     /** GET /healthz on a new connection with Connection: close; returns the status code. */
     static int healthz(String listen) throws IOException {
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon);
-        if (host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        }
-        if (!host.equals("127.0.0.1")) {
-            throw new IOException("refusing to send traffic to " + listen + ": the benchmark talks to 127.0.0.1 only");
-        }
-        int port = Integer.parseInt(listen.substring(colon + 1));
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(SHELL_READ_TIMEOUT_MS);
-            OutputStream o = s.getOutputStream();
-            o.write(("GET /healthz HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nUser-Agent: gatehouse-config-bench\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            o.flush();
-            byte[] head = s.getInputStream().readNBytes(12);
-            String h = new String(head, StandardCharsets.ISO_8859_1);
-            if (!h.startsWith("HTTP/1.") || h.length() < 12) {
-                throw new IOException(head.length == 0 ? "empty response" : "not an HTTP response");
-            }
-            return Integer.parseInt(h.substring(9, 12));
-        }
+        return BenchSupport.healthz(listen, "gatehouse-config-bench", false);
     }
 
     // ----------------------------------------------------------------------------------- JSON(5)
@@ -1633,56 +1559,6 @@ public final class ConfigReloadBench {
 
     // ------------------------------------------------------------------------------------ the host
 
-    static String javaVersionLine() {
-        // The same java that bin/gatehouse picks: JAVA_HOME, else PATH.
-        String javaHome = System.getenv("JAVA_HOME");
-        String java = javaHome != null && Files.isExecutable(Path.of(javaHome, "bin", "java"))
-                ? Path.of(javaHome, "bin", "java").toString() : "java";
-        try {
-            Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-            CHILDREN.add(p);
-            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()
-                    .orElse("?");
-            p.waitFor(10, TimeUnit.SECONDS);
-            CHILDREN.remove(p);
-            return first.trim();
-        } catch (IOException | InterruptedException e) {
-            return "java " + System.getProperty("java.version");
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages from /proc/loadavg. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    static String readTrimmed(Path f) throws IOException {
-        try {
-            String s = Files.readString(f).trim();
-            return s.isEmpty() ? null : s;
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    static String tail(Path f, int n) {
-        try {
-            List<String> all = Files.readAllLines(f);
-            StringBuilder b = new StringBuilder("  last lines of " + f + ":\n");
-            for (String l : all.subList(Math.max(0, all.size() - n), all.size())) {
-                b.append("    ").append(l).append('\n');
-            }
-            return b.toString();
-        } catch (IOException e) {
-            return "  (no " + f + ")";
-        }
-    }
-
     Path logFile() {
         return home.resolve("data/log/gatehouse.log");
     }
@@ -1721,152 +1597,7 @@ public final class ConfigReloadBench {
         return s.length() <= 160 ? s : s.substring(0, 157) + "...";
     }
 
-    /** Ends every child still alive: SIGTERM, then SIGKILL after a bound. */
-    static void endChildren() {
-        for (Process p : CHILDREN) {
-            if (!p.isAlive()) {
-                continue;
-            }
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_DEADLINE_MS / 2, TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }
-        CHILDREN.clear();
-    }
-
-    static final class BenchFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BenchFailure(String message) {
-            super(message);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------- statistics
-
-    static List<Double> sorted(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        return s;
-    }
-
-    static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = sorted(v);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(List<Double> v, double p) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = sorted(v);
-        int rank = (int) Math.ceil(p / 100.0 * s.size());
-        return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1)));
-    }
-
-    static double max(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    static double min(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    static String verdict(boolean pass) {
-        return pass ? "PASS" : "MISS";
-    }
-
-    static String fmt(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        return Math.abs(v) >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
-                : String.format(Locale.ROOT, "%.1f", v);
-    }
-
     static String fmt3(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    /** A plain text table: figure, n, min, p50, p90, p99, max, unit, target, verdict. */
-    static final class Table {
-        final List<String[]> rows = new ArrayList<>();
-
-        void section(String title) {
-            rows.add(new String[] {title});
-        }
-
-        void row(String name, List<Double> v, String unit, String target, String verdict) {
-            boolean many = v.size() >= 2;
-            rows.add(new String[] {name, Integer.toString(v.size()), fmt(min(v)), fmt(median(v)),
-                    many ? fmt(percentile(v, 90)) : "-", many ? fmt(percentile(v, 99)) : "-", fmt(max(v)), unit, target,
-                    verdict});
-        }
-
-        void count(String name, long value, String target, String verdict) {
-            text(name, Long.toString(value), target, verdict);
-        }
-
-        void text(String name, String value, String target, String verdict) {
-            rows.add(new String[] {name, "", "", value, "", "", "", "", target, verdict});
-        }
-
-        /** A second figure for the last count row, in the p90 column ("a / b"). */
-        void lastCountExtra(String value) {
-            String[] r = rows.get(rows.size() - 1);
-            r[3] = r[3] + " / " + value;
-        }
-
-        void print(PrintStream out) {
-            String[] head = {"figure", "n", "min", "p50", "p90", "p99", "max", "unit", "target", "result"};
-            int[] w = new int[head.length];
-            for (int k = 0; k < head.length; k++) {
-                w[k] = head[k].length();
-            }
-            for (String[] r : rows) {
-                if (r.length > 1) {
-                    for (int k = 0; k < r.length; k++) {
-                        w[k] = Math.max(w[k], r[k].length());
-                    }
-                }
-            }
-            int total = Arrays.stream(w).sum() + 2 * (w.length - 1);
-            out.println(line(head, w));
-            out.println("-".repeat(total));
-            for (String[] r : rows) {
-                if (r.length == 1) {
-                    out.println(r[0]);
-                } else {
-                    out.println(line(r, w));
-                }
-            }
-        }
-
-        static String line(String[] cells, int[] w) {
-            StringBuilder b = new StringBuilder();
-            for (int k = 0; k < cells.length; k++) {
-                boolean left = k == 0 || k >= 7;
-                String c = cells[k];
-                String pad = " ".repeat(w[k] - c.length());
-                b.append(left ? c + pad : pad + c);
-                if (k < cells.length - 1) {
-                    b.append("  ");
-                }
-            }
-            return b.toString().stripTrailing();
-        }
     }
 }

@@ -1,20 +1,13 @@
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import static support.BenchSupport.*;
+
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,24 +15,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import support.BenchFailure;
+import support.BenchSupport;
+import support.ShellResult;
+import support.Table;
 
 /**
  * Lifecycle benchmark of a Gatehouse distribution: cold start, in-process framework restart, idle
  * RSS and refused connections during restarts.
  *
  * <pre>
- * java bench/LifecycleBench.java --home DIR [--cold N] [--restarts M] [--settle-ms MS]
- *                                [--pause-ms MS] [--via wire|cli]
+ * javac -d CLASSES bench/support/*.java bench/LifecycleBench.java
+ * java -cp CLASSES LifecycleBench --home DIR [--cold N] [--restarts M] [--settle-ms MS]
+ *                                 [--pause-ms MS] [--via wire|cli]
  * </pre>
  *
  * The home must be a copy of the distribution that nothing else uses (bench/lifecycle.sh makes
- * one in a temp folder, with a free loopback port). Runs with the JDK 17 source launcher and no
- * dependencies. All traffic goes to 127.0.0.1. Every wait has a deadline; every gateway process
+ * one in a temp folder, with a free loopback port). Needs only the JDK 17 and bench/support/ (what
+ * the harnesses share), compiled with it as above.
+ * All traffic goes to 127.0.0.1. Every wait has a deadline; every gateway process
  * started here is stopped before the program exits (a shutdown hook covers errors and signals).
  *
  * <p>Exit status: 0 when the measurements ran (whether or not the targets are met), 1 when the
@@ -56,16 +54,11 @@ public final class LifecycleBench {
     static final long READY_DEADLINE_MS = 60_000;   // cold start to /healthz 200
     static final long RESTART_DEADLINE_MS = 60_000; // restart request to /healthz 200 with the counter moved
     static final long STOP_DEADLINE_MS = 60_000;    // SIGTERM to exit, then SIGKILL
-    static final int HTTP_CONNECT_TIMEOUT_MS = 5_000;
-    static final int HTTP_READ_TIMEOUT_MS = 45_000;  // longer than the launcher's 30 s ready bound
     static final int SHELL_READ_TIMEOUT_MS = 45_000;
 
     static final Pattern READY_LINE = Pattern.compile(
             "gateway ready on (\\S+) in (\\d+) ms \\(framework (\\d+), restarts so far (\\d+)\\)");
     static final Pattern RESTARTS_FIELD = Pattern.compile("\"restarts\"\\s*:\\s*(\\d+)");
-
-    /** Every gateway or shell process started here; the shutdown hook ends those still alive. */
-    static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
 
     final Path home;
     final int coldStarts;
@@ -141,7 +134,7 @@ public final class LifecycleBench {
         if (outDir == null) {
             outDir = home.resolve("data/bench");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(LifecycleBench::endChildren, "bench-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::endChildren, "bench-cleanup"));
         int status;
         try {
             Files.createDirectories(outDir);
@@ -160,15 +153,8 @@ public final class LifecycleBench {
         System.exit(status);
     }
 
-    static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
     static void usage(java.io.PrintStream out) {
-        out.println("usage: java bench/LifecycleBench.java --home DIR [--cold N (5)] [--restarts M (20)]");
+        out.println("usage: java -cp CLASSES LifecycleBench --home DIR [--cold N (5)] [--restarts M (20)]");
         out.println("           [--settle-ms MS (2000)] [--pause-ms MS (250)] [--via wire|cli (wire)] [--no-client] [--out DIR]");
         out.println("  --home      a private copy of the distribution (bench/lifecycle.sh makes one)");
         out.println("  --settle-ms idle time before reading VmRSS");
@@ -248,7 +234,7 @@ public final class LifecycleBench {
         } finally {
             load.stop.set(true);
             if (withClient) {
-                loadThread.join(HTTP_READ_TIMEOUT_MS + 5_000L);
+                loadThread.join(READ_TIMEOUT_MS + 5_000L);
             }
         }
         if (loadThread.isAlive()) {
@@ -269,7 +255,7 @@ public final class LifecycleBench {
                 lastStop, restartsAfter, loadAverage());
 
         // ---- report
-        Table t = new Table();
+        Table t = new Table("median", 95);
         t.section("Cold start: launch `bin/gatehouse run` -> first GET /healthz 200");
         t.row("cold start", coldMs, "ms", "<= " + fmt(TARGET_COLD_START_MS) + " ms",
                 verdict(median(coldMs) <= TARGET_COLD_START_MS));
@@ -483,95 +469,17 @@ public final class LifecycleBench {
 
     // ------------------------------------------------------------------------- remote shell (wire)
 
-    record ShellResult(int status, String out, String err) {
-    }
-
-    /**
-     * Runs a Gogo command over the admin socket with the protocol of the launcher's ShellClient:
-     * {@code GATEHOUSE-SHELL 1}, token and command lines; frames of type O/E/X, length, payload.
-     */
+    /** Runs a Gogo command over the admin socket (see {@link BenchSupport#shell}). */
     ShellResult shell(String command) throws IOException {
-        String portText = readTrimmed(home.resolve("data/run/admin.port"));
-        String token = readTrimmed(home.resolve("data/admin.token"));
-        if (portText == null || token == null) {
-            throw new IOException("no admin port or token file yet");
-        }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(portText)), HTTP_CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(SHELL_READ_TIMEOUT_MS);
-            OutputStream o = s.getOutputStream();
-            o.write(("GATEHOUSE-SHELL 1\n" + token + "\n" + command + "\n").getBytes(StandardCharsets.UTF_8));
-            o.flush();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            while (true) {
-                int type = in.read();
-                if (type < 0) {
-                    throw new EOFException("the gateway closed the shell connection before the command finished");
-                }
-                int len = in.readInt();
-                if (len < 0 || len > 16 << 20) {
-                    throw new IOException("bad shell frame length " + len);
-                }
-                byte[] payload = in.readNBytes(len);
-                if (payload.length != len) {
-                    throw new EOFException("short shell frame");
-                }
-                switch (type) {
-                    case 'O' -> out.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'E' -> err.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'X' -> {
-                        return new ShellResult(ByteBuffer.wrap(payload).getInt(), out.toString(), err.toString());
-                    }
-                    default -> throw new IOException("unknown shell frame type " + type);
-                }
-            }
-        }
+        return BenchSupport.shell(home, command, false);
     }
 
     // ----------------------------------------------------------------------------------------- HTTP
 
-    /** GET /healthz on a new connection with Connection: close; returns the status code. */
+    /** GET /healthz on a new connection with Connection: close, the whole response read; returns the status code. */
     static int healthz(String listen) throws IOException {
-        int colon = listen.lastIndexOf(':');
-        String host = listen.substring(0, colon);
-        if (host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        }
-        if (!host.equals("127.0.0.1")) {
-            throw new IOException("refusing to send traffic to " + listen + ": the benchmark talks to 127.0.0.1 only");
-        }
-        int port = Integer.parseInt(listen.substring(colon + 1));
-        try (Socket s = new Socket()) {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port), HTTP_CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(HTTP_READ_TIMEOUT_MS);
-            OutputStream o = s.getOutputStream();
-            o.write(("GET /healthz HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nUser-Agent: gatehouse-lifecycle-bench\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            o.flush();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            int n = 0;
-            // Read the whole response (the server closes), bounded in size.
-            while (n < buf.length) {
-                int r = in.read(buf, n, buf.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-            String head = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-            if (!head.startsWith("HTTP/1.")) {
-                throw new IOException(n == 0 ? "empty response" : "not an HTTP response");
-            }
-            int sp = head.indexOf(' ');
-            return Integer.parseInt(head.substring(sp + 1, sp + 4));
-        }
+        return BenchSupport.healthz(listen, "gatehouse-lifecycle-bench", true);
     }
-
     /** A client thread: new TCP connection per GET /healthz, as fast as it can, until stopped. */
     static final class LoadClient implements Runnable {
         final String listen;
@@ -643,26 +551,7 @@ public final class LifecycleBench {
         }
     }
 
-    // ------------------------------------------------------------------------------------ the host
-
-    /** VmRSS of a process in MB (MiB). */
-    static double rssMb(long pid) throws IOException, BenchFailure {
-        return procStatusMb(pid, "VmRSS:");
-    }
-
-    static double hwmMb(long pid) throws IOException, BenchFailure {
-        return procStatusMb(pid, "VmHWM:");
-    }
-
-    static double procStatusMb(long pid, String field) throws IOException, BenchFailure {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith(field)) {
-                String[] parts = line.substring(field.length()).trim().split("\\s+");
-                return Long.parseLong(parts[0]) / 1024.0; // kB
-            }
-        }
-        throw new BenchFailure("no " + field + " in /proc/" + pid + "/status");
-    }
+    // ----------------------------------------------------------------------------- the gateway log
 
     record ReadyLine(long ms, int framework, long restartsSoFar) {
     }
@@ -697,188 +586,5 @@ public final class LifecycleBench {
             lines.add(new ReadyLine(Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)), Long.parseLong(m.group(4))));
         }
         return lines;
-    }
-
-    static String javaVersionLine() {
-        // The same java that bin/gatehouse picks: JAVA_HOME, else PATH.
-        String javaHome = System.getenv("JAVA_HOME");
-        String java = javaHome != null && Files.isExecutable(Path.of(javaHome, "bin", "java"))
-                ? Path.of(javaHome, "bin", "java").toString() : "java";
-        try {
-            Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-            CHILDREN.add(p);
-            String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst()
-                    .orElse("?");
-            p.waitFor(10, TimeUnit.SECONDS);
-            CHILDREN.remove(p);
-            return first.trim();
-        } catch (IOException | InterruptedException e) {
-            return "java " + System.getProperty("java.version");
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages from /proc/loadavg. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    static String readTrimmed(Path f) throws IOException {
-        try {
-            String s = Files.readString(f).trim();
-            return s.isEmpty() ? null : s;
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    static String tail(Path f, int n) {
-        try {
-            List<String> all = Files.readAllLines(f);
-            StringBuilder b = new StringBuilder("  last lines of " + f + ":\n");
-            for (String l : all.subList(Math.max(0, all.size() - n), all.size())) {
-                b.append("    ").append(l).append('\n');
-            }
-            return b.toString();
-        } catch (IOException e) {
-            return "  (no " + f + ")";
-        }
-    }
-
-    /** Ends every child still alive: SIGTERM, then SIGKILL after a bound. */
-    static void endChildren() {
-        for (Process p : CHILDREN) {
-            if (!p.isAlive()) {
-                continue;
-            }
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_DEADLINE_MS / 2, TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }
-        CHILDREN.clear();
-    }
-
-    static final class BenchFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BenchFailure(String message) {
-            super(message);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------- statistics
-
-    static List<Double> sorted(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        return s;
-    }
-
-    static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = sorted(v);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(List<Double> v, double p) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = sorted(v);
-        int rank = (int) Math.ceil(p / 100.0 * s.size());
-        return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1)));
-    }
-
-    static double max(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    static double min(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    static String verdict(boolean pass) {
-        return pass ? "PASS" : "MISS";
-    }
-
-    static String fmt(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        return Math.abs(v) >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
-                : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    /** A plain text table: figure, n, min, median, p95, max, unit, target, verdict. */
-    static final class Table {
-        final List<String[]> rows = new ArrayList<>();
-
-        void section(String title) {
-            rows.add(new String[] {title});
-        }
-
-        void row(String name, List<Double> v, String unit, String target, String verdict) {
-            rows.add(new String[] {name, Integer.toString(v.size()), fmt(min(v)), fmt(median(v)),
-                    v.size() >= 2 ? fmt(percentile(v, 95)) : "-", fmt(max(v)), unit, target, verdict});
-        }
-
-        void count(String name, long value, String target, String verdict) {
-            rows.add(new String[] {name, "", "", Long.toString(value), "", "", "", target, verdict});
-        }
-
-        void print(java.io.PrintStream out) {
-            String[] head = {"figure", "n", "min", "median", "p95", "max", "unit", "target", "result"};
-            int[] w = new int[head.length];
-            for (int i = 0; i < head.length; i++) {
-                w[i] = head[i].length();
-            }
-            for (String[] r : rows) {
-                if (r.length > 1) {
-                    for (int i = 0; i < r.length; i++) {
-                        w[i] = Math.max(w[i], r[i].length());
-                    }
-                }
-            }
-            int total = Arrays.stream(w).sum() + 2 * (w.length - 1);
-            out.println(line(head, w));
-            out.println("-".repeat(total));
-            for (String[] r : rows) {
-                if (r.length == 1) {
-                    out.println(r[0]);
-                } else {
-                    out.println(line(r, w));
-                }
-            }
-        }
-
-        static String line(String[] cells, int[] w) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < cells.length; i++) {
-                boolean left = i == 0 || i >= 6;
-                String c = cells[i];
-                String pad = " ".repeat(w[i] - c.length());
-                b.append(left ? c + pad : pad + c);
-                if (i < cells.length - 1) {
-                    b.append("  ");
-                }
-            }
-            return b.toString().stripTrailing();
-        }
     }
 }
