@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +72,7 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
         volatile long startedAt;
         volatile long starts;
         volatile String lastError;
+        volatile Map<String, Object> appliedSection; // the section it was last started or stopped with
         final MessageSink countingSink = this::deliver;
 
         Channel(String id, ChannelAdapter adapter, boolean defaultEnabled) {
@@ -198,6 +200,7 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     private void startIfEnabled(Channel c) {
         synchronized (c.lifecycle) {
             Map<String, Object> section = section(c.id);
+            c.appliedSection = section;
             boolean enabled = section == null ? c.defaultEnabled : !Boolean.FALSE.equals(section.get("enabled"));
             c.enabled = enabled;
             if (!enabled) {
@@ -282,8 +285,13 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
             return;
         }
         String id = action.substring(RESTART_CHANNEL.length());
-        if (!channels.containsKey(id)) {
+        Channel c = channels.get(id);
+        if (c == null) {
             LOG.debug("{}: no adapter installed; its section is read when one registers", action);
+            return;
+        }
+        if (Objects.equals(section(id), c.appliedSection) && c.state != State.FAILED) {
+            LOG.debug("{}: channels.{} unchanged, not restarted", action, id);
             return;
         }
         restart(id, "config change");
@@ -292,8 +300,16 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     @Override
     public List<ReloadRule> reloadRules() {
         List<ReloadRule> rules = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         for (String id : channels.keySet()) {
             rules.add(ReloadRule.hot("channels." + id, RESTART_CHANNEL + id));
+            all.add(RESTART_CHANNEL + id);
+        }
+        if (!all.isEmpty()) {
+            // The whole section (added, removed) or a channel with no adapter: offer every installed channel a
+            // restart; apply() restarts only those whose channels.<id> differs from the one they run with.
+            all.sort(null);
+            rules.add(new ReloadRule("channels", ReloadRule.Kind.HOT, all));
         }
         return rules;
     }
