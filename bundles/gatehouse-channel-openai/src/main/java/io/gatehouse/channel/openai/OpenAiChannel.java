@@ -106,6 +106,14 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getServletPath();
+        // Read the (bounded) body before any answer: a response that leaves it unread makes Jetty close the
+        // connection under a keep-alive client that may already be reusing it.
+        byte[] bytes = req.getInputStream().readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            resp.setHeader("Connection", "close");
+            error(resp, 413, "request body too large", "invalid_request_error", "request_too_large");
+            return;
+        }
         if (!auth.allowed(req.getRemoteAddr(), GatewayAuth.bearer(req.getHeader("Authorization")))) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
             error(resp, 401, auth.token() == null ? "a gateway token is required from this address (set gateway.auth.token)"
@@ -119,7 +127,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
             }
             models(resp);
         } else if ("POST".equals(req.getMethod())) {
-            chatCompletions(req, resp);
+            chatCompletions(req, resp, bytes);
         } else {
             error(resp, 405, "use POST", "invalid_request_error", "method_not_allowed");
         }
@@ -142,12 +150,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         writeJson(resp, 200, body);
     }
 
-    private void chatCompletions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        byte[] bytes = req.getInputStream().readNBytes(MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            error(resp, 413, "request body too large", "invalid_request_error", "request_too_large");
-            return;
-        }
+    private void chatCompletions(HttpServletRequest req, HttpServletResponse resp, byte[] bytes) throws IOException {
         JsonNode body;
         try {
             body = json.readTree(bytes);
