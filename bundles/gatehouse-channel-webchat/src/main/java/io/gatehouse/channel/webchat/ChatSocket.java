@@ -1,0 +1,173 @@
+package io.gatehouse.channel.webchat;
+
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.annotations.OnWebSocketClose;
+import org.eclipse.jetty.websocket.api.annotations.OnWebSocketMessage;
+import org.eclipse.jetty.websocket.api.annotations.OnWebSocketOpen;
+import org.eclipse.jetty.websocket.api.annotations.WebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.gatehouse.channels.support.GatewayAuth;
+
+/**
+ * One browser connection. Client frames: {@code {type:"auth", token}} (first, when required) and
+ * {@code {type:"message", text}}. Server frames: {@code {type:"ready", session}}, then per message
+ * {@code {type:"delta", text}}… and {@code {type:"done", text}}, or {@code {type:"error", message}}.
+ * Outgoing frames are sent one at a time, in order, without blocking the caller.
+ */
+@WebSocket
+public final class ChatSocket {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WebchatChannel channel;
+    private final GatewayAuth auth;
+    private final String remoteAddress;
+    private final String sessionId;
+    private volatile boolean authenticated;
+    private volatile Session session;
+    private final ArrayDeque<String> outbox = new ArrayDeque<>(); // guarded by itself
+    private boolean sending; // guarded by outbox
+
+    ChatSocket(WebchatChannel channel, GatewayAuth auth, String sessionId, boolean authenticated, String remoteAddress) {
+        this.channel = channel;
+        this.auth = auth;
+        this.remoteAddress = remoteAddress;
+        this.authenticated = authenticated;
+        if (sessionId == null) {
+            byte[] b = new byte[16];
+            RANDOM.nextBytes(b);
+            sessionId = HexFormat.of().formatHex(b);
+        }
+        this.sessionId = sessionId;
+    }
+
+    @OnWebSocketOpen
+    public void onOpen(Session s) {
+        this.session = s;
+        if (authenticated) {
+            send(frame("ready", "session", sessionId));
+        }
+    }
+
+    @OnWebSocketMessage
+    public void onText(Session s, String text) {
+        JsonNode f;
+        try {
+            f = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            send(frame("error", "message", "frames are JSON objects"));
+            return;
+        }
+        String type = f.path("type").asText();
+        if (!authenticated) {
+            if ("auth".equals(type) && auth.allowed(remoteAddress, f.path("token").asText(null))) {
+                authenticated = true;
+                send(frame("ready", "session", sessionId));
+            } else {
+                s.close(StatusCode.POLICY_VIOLATION, "gateway token required", Callback.NOOP);
+            }
+            return;
+        }
+        switch (type) {
+            case "message" -> message(f.path("text").asText(""));
+            case "auth" -> send(frame("ready", "session", sessionId));
+            case "ping" -> send(frame("pong", "session", sessionId));
+            default -> send(frame("error", "message", "unknown frame type: " + type));
+        }
+    }
+
+    private void message(String text) {
+        if (text.isBlank()) {
+            send(frame("error", "message", "empty message"));
+            return;
+        }
+        try {
+            channel.deliver(sessionId, text, delta -> {
+                if (delta != null && !delta.isEmpty()) {
+                    send(frame("delta", "text", delta));
+                }
+            }).whenComplete((reply, e) -> {
+                if (e != null) {
+                    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    send(frame("error", "message", c.getMessage() == null ? c.toString() : c.getMessage()));
+                } else {
+                    send(frame("done", "text", reply.text() == null ? "" : reply.text()));
+                }
+            });
+        } catch (RuntimeException e) {
+            send(frame("error", "message", e.toString()));
+        }
+    }
+
+    @OnWebSocketClose
+    public void onClose(int status, String reason) {
+        synchronized (outbox) {
+            outbox.clear();
+        }
+        session = null;
+    }
+
+    private static String frame(String type, String key, String value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put(key, value);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void send(String frame) {
+        synchronized (outbox) {
+            outbox.addLast(frame);
+            if (sending) {
+                return;
+            }
+            sending = true;
+        }
+        next();
+    }
+
+    private void next() {
+        String f;
+        synchronized (outbox) {
+            f = outbox.pollFirst();
+            if (f == null) {
+                sending = false;
+                return;
+            }
+        }
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            synchronized (outbox) {
+                outbox.clear();
+                sending = false;
+            }
+            return;
+        }
+        s.sendText(f, Callback.from(this::next, e -> {
+            LOG.debug("webchat {}: send failed: {}", sessionId, e.toString());
+            synchronized (outbox) {
+                outbox.clear();
+                sending = false;
+            }
+        }));
+    }
+}

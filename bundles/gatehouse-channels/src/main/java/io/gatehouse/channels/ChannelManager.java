@@ -1,0 +1,356 @@
+package io.gatehouse.channels;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.gatehouse.api.channel.ChannelAdapter;
+import io.gatehouse.api.channel.InboundMessage;
+import io.gatehouse.api.channel.MessageSink;
+import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.api.config.ReloadHandler;
+import io.gatehouse.api.config.ReloadPlan;
+import io.gatehouse.api.config.ReloadRule;
+import io.gatehouse.api.config.ReloadRuleProvider;
+import io.gatehouse.launcher.api.InFlightWork;
+
+/**
+ * Runs the channel adapters: starts each one whose channel is enabled with its {@code channels.<id>}
+ * section and a sink that counts its in-flight messages; stops it when it leaves; restarts one channel
+ * in process, after its in-flight messages drain (bounded by {@code gateway.reload.deferralTimeoutMs}),
+ * when {@code channels.<id>} changes.
+ *
+ * <p>A channel is enabled when {@code channels.<id>.enabled} is not {@code false} and either the section
+ * exists or the adapter carries the service property {@link #DEFAULT_ENABLED} {@code = true} (webchat and
+ * openai do: they need no credentials and sit behind the gateway token rule).
+ */
+@Component(immediate = true, service = {ChannelManager.class, ReloadHandler.class, ReloadRuleProvider.class, InFlightWork.class},
+        property = {
+                ReloadHandler.ACTIONS + "=" + ChannelManager.RESTART_CHANNEL + "*",
+                Constants.SERVICE_RANKING + ":Integer=100"})
+public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, InFlightWork {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelManager.class);
+
+    public static final String RESTART_CHANNEL = "restart-channel:";
+    /** Adapter service property: start the channel even without a {@code channels.<id>} section. */
+    public static final String DEFAULT_ENABLED = "gatehouse.channel.defaultEnabled";
+    static final String DEFERRAL_TIMEOUT = "gateway.reload.deferralTimeoutMs";
+    static final long DEFAULT_DEFERRAL_MS = 30_000;
+
+    public enum State { RUNNING, STOPPED, FAILED }
+
+    /** One adapter and its bookkeeping. */
+    final class Channel {
+        final String id;
+        final ChannelAdapter adapter;
+        final boolean defaultEnabled;
+        final Object lifecycle = new Object(); // serialises start/stop/restart of this channel
+        private int inFlight; // guarded by this
+        volatile State state = State.STOPPED;
+        volatile boolean enabled;
+        volatile long startedAt;
+        volatile long starts;
+        volatile String lastError;
+        volatile Map<String, Object> appliedSection; // the section it was last started or stopped with
+        final MessageSink countingSink = this::deliver;
+
+        Channel(String id, ChannelAdapter adapter, boolean defaultEnabled) {
+            this.id = id;
+            this.adapter = adapter;
+            this.defaultEnabled = defaultEnabled;
+        }
+
+        private CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
+            synchronized (this) {
+                inFlight++;
+            }
+            CompletionStage<Reply> stage;
+            try {
+                MessageSink s = sink;
+                stage = s != null ? s.deliver(message, onDelta)
+                        : CompletableFuture.failedFuture(new IllegalStateException("no agent runtime (MessageSink) available"));
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            return stage.whenComplete((r, e) -> exit());
+        }
+
+        private synchronized void exit() {
+            inFlight--;
+            notifyAll();
+        }
+
+        synchronized int inFlight() {
+            return inFlight;
+        }
+
+        /** Waits until nothing is in flight or the deadline passes; the count left. */
+        synchronized int awaitDrained(long deadlineNanos) throws InterruptedException {
+            while (inFlight > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                long ms = Math.max(1, left / 1_000_000);
+                wait(ms);
+            }
+            return inFlight;
+        }
+    }
+
+    private final ConfigService config;
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<ChannelAdapter, String> ids = new ConcurrentHashMap<>();
+    private volatile boolean active;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MessageSink sink;
+
+    @Activate
+    public ChannelManager(@Reference ConfigService config) {
+        this.config = config;
+    }
+
+    @Activate
+    void activate() {
+        active = true;
+        for (Channel c : channels.values()) {
+            startIfEnabled(c);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        active = false;
+        for (Channel c : channels.values()) {
+            stop(c);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAdapter(ChannelAdapter adapter, ServiceReference<ChannelAdapter> ref) {
+        String id;
+        try {
+            id = adapter.id();
+        } catch (RuntimeException e) {
+            LOG.warn("channel adapter {} has no usable id: {}", ref, e.toString());
+            return;
+        }
+        boolean defaultEnabled = Boolean.parseBoolean(String.valueOf(ref.getProperty(DEFAULT_ENABLED)));
+        Channel c = new Channel(id, adapter, defaultEnabled);
+        Channel previous = channels.putIfAbsent(id, c);
+        if (previous != null) {
+            LOG.warn("channel {}: a second adapter ({}) is ignored while {} is registered", id, ref, previous.adapter);
+            return;
+        }
+        ids.put(adapter, id);
+        LOG.info("channel adapter {} registered by {}", id, ref.getBundle().getSymbolicName());
+        if (active) {
+            startIfEnabled(c);
+        }
+    }
+
+    void unbindAdapter(ChannelAdapter adapter) {
+        String id = ids.remove(adapter);
+        if (id == null) {
+            return;
+        }
+        Channel c = channels.remove(id);
+        if (c != null) {
+            stop(c);
+            LOG.info("channel adapter {} unregistered", id);
+        }
+    }
+
+    // ---- lifecycle
+
+    private Map<String, Object> section(String id) {
+        Object s = config.current().get("channels." + id).orElse(null);
+        if (s instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> section = (Map<String, Object>) m;
+            return section;
+        }
+        return null;
+    }
+
+    private void startIfEnabled(Channel c) {
+        synchronized (c.lifecycle) {
+            Map<String, Object> section = section(c.id);
+            c.appliedSection = section;
+            boolean enabled = section == null ? c.defaultEnabled : !Boolean.FALSE.equals(section.get("enabled"));
+            c.enabled = enabled;
+            if (!enabled) {
+                LOG.info("channel {} is disabled ({})", c.id,
+                        section == null ? "no channels." + c.id + " section" : "channels." + c.id + ".enabled = false");
+                return;
+            }
+            if (c.state == State.RUNNING) {
+                return;
+            }
+            try {
+                c.adapter.start(section == null ? Map.of() : section, c.countingSink);
+                c.state = State.RUNNING;
+                c.startedAt = System.currentTimeMillis();
+                c.starts++;
+                c.lastError = null;
+                LOG.info("channel {} started", c.id);
+            } catch (Exception | LinkageError e) {
+                c.state = State.FAILED;
+                c.lastError = e.toString();
+                LOG.error("channel {} failed to start: {}", c.id, e.toString(), e);
+                try {
+                    c.adapter.stop();
+                } catch (RuntimeException ignored) {
+                    // it did not start
+                }
+            }
+        }
+    }
+
+    private void stop(Channel c) {
+        synchronized (c.lifecycle) {
+            if (c.state == State.RUNNING) {
+                try {
+                    c.adapter.stop();
+                    LOG.info("channel {} stopped", c.id);
+                } catch (RuntimeException e) {
+                    c.lastError = e.toString();
+                    LOG.warn("channel {} failed to stop cleanly: {}", c.id, e.toString());
+                }
+            }
+            c.state = State.STOPPED;
+        }
+    }
+
+    /**
+     * Waits (bounded) for the channel's in-flight messages to drain, then stops it and starts it with the
+     * config in force. Returns a description, or throws when no adapter has this id.
+     */
+    public String restart(String id, String why) throws InterruptedException {
+        Channel c = channels.get(id);
+        if (c == null) {
+            throw new IllegalArgumentException("no channel adapter with id " + id + " (installed: " + channels.keySet() + ")");
+        }
+        synchronized (c.lifecycle) {
+            long timeout = deferralTimeoutMs();
+            long t0 = System.nanoTime();
+            int left = c.awaitDrained(t0 + timeout * 1_000_000L);
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            if (left > 0) {
+                LOG.warn("channel {}: {} message(s) still in flight after {} ms; restarting anyway ({})", id, left, timeout, why);
+            }
+            stop(c);
+            startIfEnabled(c);
+            String r = "channel " + id + " restarted (" + why + "; drained in " + waited + " ms"
+                    + (left > 0 ? ", " + left + " still in flight" : "") + "): " + c.state.name().toLowerCase();
+            LOG.info(r);
+            return r;
+        }
+    }
+
+    private long deferralTimeoutMs() {
+        Object v = config.current().get(DEFERRAL_TIMEOUT).orElse(null);
+        return v instanceof Number n && n.longValue() >= 0 ? n.longValue() : DEFAULT_DEFERRAL_MS;
+    }
+
+    // ---- ReloadHandler, ReloadRuleProvider, InFlightWork
+
+    @Override
+    public void apply(String action, ReloadPlan plan, ConfigSnapshot snapshot) throws Exception {
+        if (!action.startsWith(RESTART_CHANNEL)) {
+            return;
+        }
+        String id = action.substring(RESTART_CHANNEL.length());
+        Channel c = channels.get(id);
+        if (c == null) {
+            LOG.debug("{}: no adapter installed; its section is read when one registers", action);
+            return;
+        }
+        if (Objects.equals(section(id), c.appliedSection) && c.state != State.FAILED) {
+            LOG.debug("{}: channels.{} unchanged, not restarted", action, id);
+            return;
+        }
+        restart(id, "config change");
+    }
+
+    @Override
+    public List<ReloadRule> reloadRules() {
+        List<ReloadRule> rules = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (String id : channels.keySet()) {
+            rules.add(ReloadRule.hot("channels." + id, RESTART_CHANNEL + id));
+            all.add(RESTART_CHANNEL + id);
+        }
+        if (!all.isEmpty()) {
+            // The whole section (added, removed) or a channel with no adapter: offer every installed channel a
+            // restart; apply() restarts only those whose channels.<id> differs from the one they run with.
+            all.sort(null);
+            rules.add(new ReloadRule("channels", ReloadRule.Kind.HOT, all));
+        }
+        return rules;
+    }
+
+    @Override
+    public String name() {
+        return "channel-messages";
+    }
+
+    @Override
+    public int pending() {
+        int n = 0;
+        for (Channel c : channels.values()) {
+            n += c.inFlight();
+        }
+        return n;
+    }
+
+    @Override
+    public void beginDrain() {
+        // channels keep taking messages until the framework stops them; the HTTP filter closes connections
+    }
+
+    // ---- status
+
+    /** One row per installed channel, by id. */
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Channel> all = new ArrayList<>(channels.values());
+        all.sort(Comparator.comparing(c -> c.id));
+        for (Channel c : all) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", c.id);
+            row.put("state", c.state.name().toLowerCase());
+            row.put("enabled", c.enabled);
+            row.put("inFlight", c.inFlight());
+            row.put("startedAt", c.startedAt == 0 ? null : java.time.Instant.ofEpochMilli(c.startedAt).toString());
+            row.put("starts", c.starts);
+            row.put("lastError", c.lastError);
+            rows.add(row);
+        }
+        return rows;
+    }
+}
