@@ -120,6 +120,15 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     }
 
     private final ConfigService config;
+    /**
+     * Runs config-triggered channel restarts, so the config pipeline (which calls reload handlers
+     * under its lock) never waits for a channel to drain.
+     */
+    private final java.util.concurrent.ExecutorService restarter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gatehouse-channel-restart");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<ChannelAdapter, String> ids = new ConcurrentHashMap<>();
     private volatile boolean active;
@@ -142,8 +151,12 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         active = false;
+        restarter.shutdown();
+        if (!restarter.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            restarter.shutdownNow();
+        }
         for (Channel c : channels.values()) {
             stop(c);
         }
@@ -294,7 +307,15 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
             LOG.debug("{}: channels.{} unchanged, not restarted", action, id);
             return;
         }
-        restart(id, "config change");
+        restarter.execute(() -> {
+            try {
+                restart(id, "config change");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("restarting channel {} failed: {}", id, e.toString(), e);
+            }
+        });
     }
 
     @Override
