@@ -160,7 +160,8 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         return result;
     }
 
-    private void turn(InboundMessage message, ResolvedRoute route, Consumer<String> onDelta, CompletableFuture<Reply> result) {
+    /** Runs one turn; returns what completes the caller's stage. */
+    private Runnable turn(InboundMessage message, ResolvedRoute route, Consumer<String> onDelta, CompletableFuture<Reply> result) {
         String agent = route.agentId();
         String key = route.sessionKey();
         long started = System.nanoTime();
@@ -173,15 +174,13 @@ public final class AgentGateway implements MessageSink, InFlightWork {
             messages = prompt(settings, message.text(), history);
             store.append(agent, key, line("user", message.text(), info));
         } catch (Exception | LinkageError e) {
-            fail(result, agent, key, "agent " + agent + " session " + key + ": cannot prepare the turn: " + e, e, null);
-            return;
+            return fail(result, agent, key, "agent " + agent + " session " + key + ": cannot prepare the turn: " + e, e, null);
         }
         String provider = settings.providerType();
         ModelProvider p = providers.get(provider);
         if (p == null) {
-            fail(result, agent, key, "agent " + agent + ": no model provider \"" + provider + "\" (model "
+            return fail(result, agent, key, "agent " + agent + ": no model provider \"" + provider + "\" (model "
                     + settings.agent().get("model") + "; installed: " + new TreeSet<>(providers.keySet()) + ")", null, settings);
-            return;
         }
         String text;
         try {
@@ -191,8 +190,7 @@ public final class AgentGateway implements MessageSink, InFlightWork {
                 Thread.currentThread().interrupt();
             }
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            fail(result, agent, key, "agent " + agent + ": model provider " + settings.providerRef() + " failed: " + why, e, settings);
-            return;
+            return fail(result, agent, key, "agent " + agent + ": model provider " + settings.providerRef() + " failed: " + why, e, settings);
         }
         text = text == null ? "" : text;
         Map<String, Object> reply = line("assistant", text, info);
@@ -204,10 +202,11 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         } catch (Exception e) {
             LOG.warn("agent {} session {}: cannot record the reply: {}", agent, key, e.toString());
         }
-        result.complete(new Reply(text, route, settings.modelName()));
+        Reply done = new Reply(text, route, settings.modelName());
+        return () -> result.complete(done);
     }
 
-    private void fail(CompletableFuture<Reply> result, String agent, String key, String message, Throwable cause,
+    private Runnable fail(CompletableFuture<Reply> result, String agent, String key, String message, Throwable cause,
             AgentSettings settings) {
         LOG.warn("{}", message, cause instanceof java.io.IOException || cause == null ? null : cause);
         Map<String, Object> err = new LinkedHashMap<>();
@@ -221,7 +220,8 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         } catch (Exception e) {
             LOG.warn("agent {} session {}: cannot record the error: {}", agent, key, e.toString());
         }
-        result.completeExceptionally(new AgentTurnException(message, cause));
+        AgentTurnException failure = new AgentTurnException(message, cause);
+        return () -> result.completeExceptionally(failure);
     }
 
     private static Consumer<String> safe(Consumer<String> onDelta, String agent, String key) {

@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Runs tasks on a bounded pool of threads, one at a time per key and in submission order per key:
@@ -19,7 +20,7 @@ final class Lanes {
     private final ThreadPoolExecutor pool;
     private final int maxQueued;
     /** Key to the tasks waiting behind the running one; a key is present while its lane has a worker. Guarded by itself. */
-    private final Map<String, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    private final Map<String, ArrayDeque<Supplier<Runnable>>> lanes = new HashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean closed;
@@ -36,11 +37,13 @@ final class Lanes {
     }
 
     /**
-     * Queues a task behind the key's earlier ones.
+     * Queues a task behind the key's earlier ones. The task does the work and returns what completes
+     * it (e.g. completing the caller's future), which runs after the task stopped counting as running,
+     * so whoever sees the completion sees the turn gone from {@link #running()}.
      *
      * @throws RejectedExecutionException when closed or when {@code maxQueued} tasks are already waiting
      */
-    void submit(String key, Runnable task) {
+    void submit(String key, Supplier<Runnable> task) {
         synchronized (lanes) {
             if (closed) {
                 throw new RejectedExecutionException("the agents bundle is stopping");
@@ -49,7 +52,7 @@ final class Lanes {
                 throw new RejectedExecutionException("too many queued agent turns (" + maxQueued + ")");
             }
             queued.incrementAndGet();
-            ArrayDeque<Runnable> lane = lanes.get(key);
+            ArrayDeque<Supplier<Runnable>> lane = lanes.get(key);
             if (lane != null) {
                 lane.addLast(task);
                 return;
@@ -70,9 +73,9 @@ final class Lanes {
     /** Runs the key's tasks until its lane is empty (the lane stays with this worker meanwhile). */
     private void drain(String key) {
         while (true) {
-            Runnable next;
+            Supplier<Runnable> next;
             synchronized (lanes) {
-                ArrayDeque<Runnable> lane = lanes.get(key);
+                ArrayDeque<Supplier<Runnable>> lane = lanes.get(key);
                 next = lane == null ? null : lane.pollFirst();
                 if (next == null) {
                     lanes.remove(key);
@@ -81,12 +84,20 @@ final class Lanes {
                 queued.decrementAndGet();
                 running.incrementAndGet();
             }
+            Runnable completion = null;
             try {
-                next.run();
+                completion = next.get();
             } catch (RuntimeException | Error e) {
                 // tasks complete their own futures; nothing may stop the lane
             } finally {
                 running.decrementAndGet();
+            }
+            if (completion != null) {
+                try {
+                    completion.run();
+                } catch (RuntimeException | Error e) {
+                    // a caller's completion stage callback failed: not the lane's business
+                }
             }
         }
     }
