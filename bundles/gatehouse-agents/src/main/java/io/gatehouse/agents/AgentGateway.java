@@ -54,7 +54,8 @@ import io.gatehouse.launcher.api.InFlightWork;
 @Component(service = {MessageSink.class, InFlightWork.class}, configurationPid = AgentGateway.PID)
 @Designate(ocd = AgentGateway.Config.class)
 public final class AgentGateway implements MessageSink, InFlightWork {
-    static final String PID = "gatehouse.agents";
+    /** Not {@code gatehouse.agents}: that PID mirrors the config file's {@code agents} section. */
+    static final String PID = "gatehouse.turns";
     private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
 
     @ObjectClassDefinition(name = "Gatehouse agents", description = "Agent turns: threads and queue.")

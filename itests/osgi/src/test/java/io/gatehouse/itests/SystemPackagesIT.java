@@ -77,7 +77,7 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(8, gatehouseBundles, "io.gatehouse.* bundles (api, watch, config, routing, logging, http, gateway, shell)");
+        assertEquals(9, gatehouseBundles, "io.gatehouse.* bundles (api, watch, config, routing, agents, logging, http, gateway, shell)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);
     }
