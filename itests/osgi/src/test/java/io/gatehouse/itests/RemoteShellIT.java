@@ -24,7 +24,8 @@ import io.gatehouse.itests.support.Shell;
 @ExtendWith(LauncherServicesExtension.class)
 @ExtendWith(ServiceExtension.class)
 class RemoteShellIT {
-    static final Set<String> CORE = Set.of("io.gatehouse.config", "io.gatehouse.routing", "io.gatehouse.logging", "io.gatehouse.http",
+    static final Set<String> CORE = Set.of("io.gatehouse.watch", "io.gatehouse.config", "io.gatehouse.routing", "io.gatehouse.agents",
+            "io.gatehouse.channels", "io.gatehouse.logging", "io.gatehouse.http",
             "io.gatehouse.gateway", "io.gatehouse.shell");
 
     @InjectService(timeout = 30_000)

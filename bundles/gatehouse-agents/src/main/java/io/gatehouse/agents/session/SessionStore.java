@@ -1,0 +1,303 @@
+package io.gatehouse.agents.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Session transcripts: {@code <data>/agents/<agentId>/sessions/<session file>.jsonl}, one JSON object per
+ * line, plus {@code index.json} beside them (session key to file, created, updated, message count).
+ *
+ * <p>A line is appended with one {@code write} of the whole line and its newline, so a crash can at
+ * worst leave a torn last line: reading skips a line that does not parse, and the next append first
+ * ends a torn line with a newline, so it never glues a new line to the fragment. Earlier lines are
+ * never rewritten. The index is a cache of what the transcripts hold: it is rewritten atomically
+ * (temp file + rename) after every append and rebuilt from the transcripts when missing or unreadable.
+ */
+@Component(service = SessionStore.class)
+public final class SessionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
+    static final String INDEX = "index.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** One session of the index. */
+    public record Entry(String key, String agentId, String file, long created, long updated, int messages) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", file);
+            m.put("created", created);
+            m.put("updated", updated);
+            m.put("messages", messages);
+            return m;
+        }
+    }
+
+    private final Path root;
+    /** Agent folder name to its index (session key to entry), loaded on first use; each map is its agent's lock. */
+    private final Map<String, Map<String, Entry>> indexes = new ConcurrentHashMap<>();
+
+    @Activate
+    public SessionStore(BundleContext context) {
+        this(Path.of(context.getProperty("gatehouse.data") != null ? context.getProperty("gatehouse.data") : "data", "agents"));
+    }
+
+    /** @param root the {@code agents} folder of the data dir */
+    public SessionStore(Path root) {
+        this.root = root.toAbsolutePath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path sessionsDir(String agentId) {
+        return root.resolve(SessionFiles.agentDir(agentId)).resolve("sessions");
+    }
+
+    public Path transcript(String agentId, String sessionKey) {
+        return sessionsDir(agentId).resolve(SessionFiles.fileName(sessionKey));
+    }
+
+    /**
+     * Appends one line to the session's transcript and updates the index. {@code ts},
+     * {@code sessionKey} and {@code agentId} are added when missing.
+     */
+    public void append(String agentId, String sessionKey, Map<String, Object> line) throws IOException {
+        String agent = SessionFiles.agentDir(agentId);
+        Map<String, Object> record = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        record.put("ts", now);
+        record.putAll(line);
+        record.putIfAbsent("sessionKey", sessionKey);
+        record.putIfAbsent("agentId", agent);
+        byte[] text = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        Map<String, Entry> index = index(agent);
+        synchronized (index) {
+            Path dir = sessionsDir(agent);
+            Files.createDirectories(dir);
+            Path file = dir.resolve(SessionFiles.fileName(sessionKey));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer buf = ByteBuffer.wrap(endsTorn(file) ? prependNewline(text) : text);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            Entry old = index.get(sessionKey);
+            index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
+                    old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
+            writeIndex(agent, index);
+        }
+    }
+
+    private static byte[] prependNewline(byte[] text) {
+        byte[] out = new byte[text.length + 1];
+        out[0] = '\n';
+        System.arraycopy(text, 0, out, 1, text.length);
+        return out;
+    }
+
+    /** Whether the file is non-empty and does not end with a newline (a torn last line). */
+    private static boolean endsTorn(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) != '\n';
+        }
+    }
+
+    /** Every readable line of the session's transcript, oldest first; unreadable (torn) lines are skipped. */
+    public List<Map<String, Object>> read(String agentId, String sessionKey) throws IOException {
+        return readFile(transcript(agentId, sessionKey));
+    }
+
+    static List<Map<String, Object>> readFile(Path file) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>(lines.size());
+        int skipped = 0;
+        for (String l : lines) {
+            if (l.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(JSON.readValue(l, MAP));
+            } catch (IOException e) {
+                skipped++;
+            }
+        }
+        if (skipped > 0) {
+            LOG.debug("{}: skipped {} unreadable line(s)", file, skipped);
+        }
+        return out;
+    }
+
+    /**
+     * The last {@code limit} user and assistant messages of the session, as chat messages
+     * ({@code role}, {@code content}), oldest first.
+     */
+    public List<Map<String, String>> history(String agentId, String sessionKey, int limit) throws IOException {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Map<String, Object> l : read(agentId, sessionKey)) {
+            Object role = l.get("role");
+            if (("user".equals(role) || "assistant".equals(role)) && l.get("content") instanceof String c) {
+                out.add(Map.of("role", (String) role, "content", c));
+            }
+        }
+        return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
+    }
+
+    /** The sessions of one agent (or of every agent when null), most recently updated first. */
+    public List<Entry> list(String agentId) throws IOException {
+        List<String> agents = new ArrayList<>();
+        if (agentId != null) {
+            agents.add(SessionFiles.agentDir(agentId));
+        } else if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, Files::isDirectory)) {
+                ds.forEach(p -> agents.add(p.getFileName().toString()));
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (String a : agents) {
+            Map<String, Entry> index = index(a);
+            synchronized (index) {
+                out.addAll(index.values());
+            }
+        }
+        out.sort((x, y) -> Long.compare(y.updated(), x.updated()));
+        return out;
+    }
+
+    /** The index entry of a session key: looked up under the agent the key names, else under every agent. */
+    public Entry find(String sessionKey) throws IOException {
+        String agent = SessionFiles.agentOf(sessionKey);
+        if (agent != null) {
+            Map<String, Entry> index = index(SessionFiles.agentDir(agent));
+            synchronized (index) {
+                Entry e = index.get(sessionKey);
+                if (e != null) {
+                    return e;
+                }
+            }
+        }
+        for (Entry e : list(null)) {
+            if (e.key().equals(sessionKey)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Entry> index(String agent) {
+        return indexes.computeIfAbsent(agent, this::loadIndex);
+    }
+
+    private Map<String, Entry> loadIndex(String agent) {
+        Path dir = root.resolve(agent).resolve("sessions");
+        Path file = dir.resolve(INDEX);
+        Map<String, Entry> index = Collections.synchronizedMap(new TreeMap<>());
+        if (Files.exists(file)) {
+            try {
+                Map<String, Object> doc = JSON.readValue(file.toFile(), MAP);
+                if (doc.get("sessions") instanceof Map<?, ?> sessions) {
+                    for (Map.Entry<?, ?> e : sessions.entrySet()) {
+                        if (e.getValue() instanceof Map<?, ?> v && v.get("file") instanceof String f) {
+                            index.put((String) e.getKey(), new Entry((String) e.getKey(), agent, f, num(v.get("created")),
+                                    num(v.get("updated")), (int) num(v.get("messages"))));
+                        }
+                    }
+                    return index;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{} is unreadable ({}); rebuilding it from the transcripts", file, e.getMessage());
+            }
+        }
+        rebuild(agent, dir, index);
+        return index;
+    }
+
+    /** Rebuilds an agent's index from its transcripts (each line names its session key). */
+    private void rebuild(String agent, Path dir, Map<String, Entry> index) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
+            for (Path f : ds) {
+                List<Map<String, Object>> lines = readFile(f);
+                if (lines.isEmpty() || !(lines.get(0).get("sessionKey") instanceof String key)) {
+                    continue;
+                }
+                index.put(key, new Entry(key, agent, f.getFileName().toString(), num(lines.get(0).get("ts")),
+                        num(lines.get(lines.size() - 1).get("ts")), lines.size()));
+            }
+            if (!index.isEmpty()) {
+                synchronized (index) {
+                    writeIndex(agent, index);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot rebuild the session index of agent {}: {}", agent, e.toString());
+        }
+    }
+
+    private static long num(Object o) {
+        return o instanceof Number n ? n.longValue() : 0L;
+    }
+
+    private void writeIndex(String agent, Map<String, Entry> index) throws IOException {
+        Map<String, Object> sessions = new LinkedHashMap<>();
+        index.forEach((k, e) -> sessions.put(k, e.toMap()));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("version", 1);
+        doc.put("agentId", agent);
+        doc.put("sessions", sessions);
+        Path dir = root.resolve(agent).resolve("sessions");
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + INDEX + ".tmp");
+        Files.write(tmp, PRETTY.writeValueAsBytes(doc));
+        try {
+            Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

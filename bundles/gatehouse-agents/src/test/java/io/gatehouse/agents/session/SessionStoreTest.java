@@ -1,0 +1,115 @@
+package io.gatehouse.agents.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class SessionStoreTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void appendsOneLinePerMessageAndKeepsAnIndex() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("main", "agent:main:main", Map.of("role", "user", "content", "hi"));
+        store.append("main", "agent:main:main", Map.of("role", "assistant", "content", "echo: hi"));
+        Path file = data.resolve("agents/main/sessions/agent.main.main.jsonl");
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(2, lines.size());
+        Map<?, ?> first = new ObjectMapper().readValue(lines.get(0), Map.class);
+        assertEquals("user", first.get("role"));
+        assertEquals("agent:main:main", first.get("sessionKey"));
+        assertTrue(first.get("ts") instanceof Number);
+
+        Map<?, ?> index = new ObjectMapper().readValue(data.resolve("agents/main/sessions/index.json").toFile(), Map.class);
+        Map<?, ?> entry = (Map<?, ?>) ((Map<?, ?>) index.get("sessions")).get("agent:main:main");
+        assertEquals("agent.main.main.jsonl", entry.get("file"));
+        assertEquals(2, entry.get("messages"));
+        assertTrue(((Number) entry.get("updated")).longValue() >= ((Number) entry.get("created")).longValue());
+        assertEquals(List.of(Map.of("role", "user", "content", "hi"), Map.of("role", "assistant", "content", "echo: hi")),
+                store.history("main", "agent:main:main", 10));
+        assertEquals(List.of(Map.of("role", "assistant", "content", "echo: hi")), store.history("main", "agent:main:main", 1));
+        assertTrue(Files.list(data.resolve("agents/main/sessions")).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+    }
+
+    @Test
+    void aTornLastLineIsSkippedAndNeverBreaksEarlierOrLaterLines() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("main", "agent:main:main", Map.of("role", "user", "content", "one"));
+        store.append("main", "agent:main:main", Map.of("role", "assistant", "content", "two"));
+        Path file = store.transcript("main", "agent:main:main");
+        // a crash in the middle of a write: half a JSON line, no newline
+        Files.write(file, "{\"ts\":1,\"role\":\"user\",\"cont".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        assertEquals(List.of("one", "two"), store.read("main", "agent:main:main").stream().map(l -> l.get("content")).toList());
+
+        // after a restart (a new store) the next append starts on a line of its own
+        SessionStore after = new SessionStore(data.resolve("agents"));
+        after.append("main", "agent:main:main", Map.of("role", "user", "content", "three"));
+        assertEquals(List.of("one", "two", "three"),
+                after.read("main", "agent:main:main").stream().map(l -> l.get("content")).toList());
+        assertEquals(List.of("one", "two", "three"),
+                after.history("main", "agent:main:main", 20).stream().map(m -> m.get("content")).toList());
+        // garbage in the middle of the file is skipped too
+        Files.write(file, "not json at all\n\u0000\u0001\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        after.append("main", "agent:main:main", Map.of("role", "assistant", "content", "four"));
+        assertEquals(List.of("one", "two", "three", "four"),
+                after.read("main", "agent:main:main").stream().map(l -> l.get("content")).toList());
+    }
+
+    @Test
+    void aMissingOrCorruptIndexIsRebuiltFromTheTranscripts() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "user", "content", "a"));
+        store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "assistant", "content", "b"));
+        store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "c"));
+        Path index = data.resolve("agents/ops/sessions/index.json");
+        Files.writeString(index, "{\"version\":1,\"sessi");
+        SessionStore after = new SessionStore(data.resolve("agents"));
+        List<SessionStore.Entry> list = after.list("ops");
+        assertEquals(2, list.size());
+        SessionStore.Entry tg = after.find("agent:ops:telegram:direct:42");
+        assertEquals(2, tg.messages());
+        assertEquals("ops", tg.agentId());
+        Files.delete(index);
+        assertEquals(2, new SessionStore(data.resolve("agents")).list(null).size());
+        assertTrue(Files.exists(index), "rewritten");
+    }
+
+    @Test
+    void listsEveryAgentAndFindsKeys() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("main", "agent:main:main", Map.of("role", "user", "content", "a"));
+        store.append("helper", "agent:helper:main", Map.of("role", "user", "content", "b"));
+        assertEquals(2, store.list(null).size());
+        assertEquals(List.of("agent:helper:main"), store.list("helper").stream().map(SessionStore.Entry::key).toList());
+        assertEquals("helper", store.find("agent:helper:main").agentId());
+        assertNull(store.find("agent:nobody:main"));
+        assertEquals(List.of(), store.list("nobody"));
+    }
+
+    @Test
+    void fileNamesArePathSafeAndDistinct() {
+        assertEquals("agent.main.main.jsonl", SessionFiles.fileName("agent:main:main"));
+        assertEquals("agent.x.webchat.direct.a%2Fb%2E%2E.jsonl", SessionFiles.fileName("agent:x:webchat:direct:a/b.."));
+        assertNotEquals(SessionFiles.fileName("a:b"), SessionFiles.fileName("a.b"));
+        String longKey = "agent:main:" + "x".repeat(500);
+        assertTrue(SessionFiles.fileName(longKey).length() < 200);
+        assertNotEquals(SessionFiles.fileName(longKey), SessionFiles.fileName(longKey + "y"));
+        assertEquals("main", SessionFiles.agentOf("agent:main:main"));
+        assertEquals("my-bot", SessionFiles.agentDir("My Bot"));
+        assertEquals("main", SessionFiles.agentDir("../.."));
+    }
+}
