@@ -45,11 +45,18 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     static final String PID_PREFIX = "gatehouse.";
     /** Any bundle may see these configurations (multi-location binding). */
     static final String LOCATION = "?";
+    private static final Object DELETED = new Object();
 
     private final ConfigurationAdmin cm;
     private final ConfigPipeline pipeline;
     private final Set<String> sections = new GatehouseSchema().sections();
     private final ServiceRegistration<MetaTypeProvider> metatype;
+    /**
+     * What this bridge last wrote per PID. Config Admin delivers events asynchronously, so the event
+     * of our own mirror update can arrive after the config has moved on; it is recognised by being
+     * exactly what we wrote, and never written back as if someone had edited it.
+     */
+    private final Map<String, Object> mirrored = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     public ConfigAdminBridge(BundleContext context, @Reference ConfigurationAdmin cm, @Reference ConfigService config) {
@@ -92,6 +99,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                     Configuration[] existing = cm.listConfigurations("(service.pid=" + pid + ")");
                     if (existing != null) {
                         for (Configuration c : existing) {
+                            mirrored.put(pid, DELETED);
                             c.delete();
                         }
                     }
@@ -101,6 +109,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                 Hashtable<String, Object> props = SectionProperties.flatten(value);
                 Dictionary<String, Object> have = c.getProperties();
                 if (have == null || !same(value, SectionProperties.unflatten(have))) {
+                    mirrored.put(pid, SectionProperties.unflatten(props));
                     c.update(props);
                 }
             }
@@ -127,8 +136,9 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                     fromAdmin = props == null ? null : SectionProperties.unflatten(props);
                 }
                 Object inForce = pipeline.currentRaw().get(section);
-                if (same(inForce, fromAdmin)) {
-                    return; // our own mirror update, or nothing changed
+                Object ours = mirrored.get(pid);
+                if (same(inForce, fromAdmin) || (fromAdmin == null ? ours == DELETED : ours != DELETED && same(ours, fromAdmin))) {
+                    return; // our own mirror update (possibly of an older config), or nothing changed
                 }
                 Map<String, Object> edits = edits(section, inForce, fromAdmin);
                 LOG.info("Config Admin edit of {} written back to {}: {}", pid, pipeline.file().getFileName(), edits.keySet());
