@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The chat page at {@code /} and its script and style sheet, from the bundle's {@code webchat/} resources. */
+/** The chat page at {@code /} and its script, style sheet and icon, from the bundle's {@code webchat/} resources. */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/",
         "osgi.http.whiteboard.servlet.name=gatehouse-webchat-page"})
@@ -21,7 +21,8 @@ public final class WebchatPageServlet extends HttpServlet {
             "/", new String[] {"index.html", "text/html"},
             "/index.html", new String[] {"index.html", "text/html"},
             "/webchat.js", new String[] {"webchat.js", "text/javascript"},
-            "/webchat.css", new String[] {"webchat.css", "text/css"});
+            "/webchat.css", new String[] {"webchat.css", "text/css"},
+            "/favicon.svg", new String[] {"favicon.svg", "image/svg+xml"});
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
