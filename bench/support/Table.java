@@ -71,6 +71,12 @@ public final class Table {
         rows.add(r);
     }
 
+    /** A row with one figure in the median column and its unit, no statistics. */
+    public void text(String name, String value, String unit) {
+        text(name, value, "", "");
+        rows.get(rows.size() - 1)[head.length - 3] = unit;
+    }
+
     /** A second figure for the last count row, in its figure column ("a / b"). */
     public void lastCountExtra(String value) {
         String[] r = rows.get(rows.size() - 1);
