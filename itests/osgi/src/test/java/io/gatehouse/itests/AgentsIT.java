@@ -112,7 +112,11 @@ class AgentsIT {
         assertEquals(List.of("user", "assistant"), mine.stream().map(l -> l.get("role")).toList(), lines::toString);
         assertEquals("webchat", mine.get(0).get("channel"));
         assertEquals("direct:alice", mine.get(0).get("peer"));
-        Map<String, Object> index = Gatehouse.json(Files.readString(agentsDir.resolve("main/sessions/index.json")));
+        // the index is written in the background (at most 200 ms later)
+        Map<String, Object> index = Poll.until("session index written", () -> {
+            Path f = agentsDir.resolve("main/sessions/index.json");
+            return Files.exists(f) ? Gatehouse.json(Files.readString(f)) : Map.<String, Object>of();
+        }, m -> m.get("sessions") instanceof Map<?, ?> s && s.containsKey("agent:main:main"));
         assertTrue(((Map<?, ?>) index.get("sessions")).containsKey("agent:main:main"), index::toString);
 
         InFlightWork turns = Gatehouse.inFlightWork("agent-turns");

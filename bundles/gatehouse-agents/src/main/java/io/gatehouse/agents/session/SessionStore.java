@@ -60,9 +60,25 @@ public final class SessionStore {
         }
     }
 
+    /** How long index changes may wait before they are written (the index can be rebuilt from the transcripts). */
+    static final long INDEX_FLUSH_MS = 200;
+
     private final Path root;
     /** Agent folder name to its index (session key to entry), loaded on first use; each map is its agent's lock. */
     private final Map<String, Map<String, Entry>> indexes = new ConcurrentHashMap<>();
+    /** Agents whose index changed since it was last written. */
+    private final java.util.Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /**
+     * Writes changed indexes in the background, at most every {@link #INDEX_FLUSH_MS}: rewriting an
+     * agent's whole index on every appended line (under the agent's lock) serialised all its sessions.
+     */
+    private final java.util.concurrent.ScheduledExecutorService indexWriter =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "gatehouse-session-index");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Activate
     public SessionStore(BundleContext context) {
@@ -114,8 +130,52 @@ public final class SessionStore {
             Entry old = index.get(sessionKey);
             index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
                     old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
-            writeIndex(agent, index);
         }
+        dirty.add(agent);
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                indexWriter.schedule(this::flushQuietly, INDEX_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                flushScheduled.set(false);
+                flush();
+            }
+        }
+    }
+
+    /** Writes every changed index now. */
+    public void flush() throws IOException {
+        flushScheduled.set(false);
+        IOException failure = null;
+        for (String agent : List.copyOf(dirty)) {
+            dirty.remove(agent);
+            Map<String, Entry> index = index(agent);
+            synchronized (index) {
+                try {
+                    writeIndex(agent, index);
+                } catch (IOException e) {
+                    dirty.add(agent);
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException e) {
+            LOG.warn("cannot write a session index: {}", e.toString());
+        }
+    }
+
+    /** Writes what is pending and stops the index writer. */
+    @org.osgi.service.component.annotations.Deactivate
+    public void close() {
+        indexWriter.shutdown();
+        flushQuietly();
     }
 
     private static byte[] prependNewline(byte[] text) {
@@ -176,14 +236,54 @@ public final class SessionStore {
         if (limit <= 0) {
             return List.of();
         }
+        // Read from the end in growing chunks: a turn costs the tail it needs, not the whole transcript.
+        Path file = transcript(agentId, sessionKey);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        long chunk = 16 * 1024;
+        while (true) {
+            long from = Math.max(0, size - chunk);
+            List<Map<String, String>> out = messages(tail(file, from, size), from > 0);
+            if (out.size() >= limit || from == 0) {
+                return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
+            }
+            chunk *= 4;
+        }
+    }
+
+    private static String tail(Path file, long from, long to) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, to - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // read until full
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** User and assistant messages of transcript text; the first line is skipped when it may be cut. */
+    private static List<Map<String, String>> messages(String text, boolean firstLineMayBeCut) {
         List<Map<String, String>> out = new ArrayList<>();
-        for (Map<String, Object> l : read(agentId, sessionKey)) {
-            Object role = l.get("role");
-            if (("user".equals(role) || "assistant".equals(role)) && l.get("content") instanceof String c) {
-                out.add(Map.of("role", (String) role, "content", c));
+        String[] lines = text.split("\n");
+        for (int i = firstLineMayBeCut ? 1 : 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            try {
+                Map<String, Object> l = JSON.readValue(lines[i], MAP);
+                Object role = l.get("role");
+                if (("user".equals(role) || "assistant".equals(role)) && l.get("content") instanceof String c) {
+                    out.add(Map.of("role", (String) role, "content", c));
+                }
+            } catch (IOException torn) {
+                // a torn line: skipped, as read() does
             }
         }
-        return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
+        return out;
     }
 
     /** The sessions of one agent (or of every agent when null), most recently updated first. */

@@ -34,6 +34,7 @@ class SessionStoreTest {
         assertEquals("agent:main:main", first.get("sessionKey"));
         assertTrue(first.get("ts") instanceof Number);
 
+        store.flush(); // the index is written in the background; flush() writes it now
         Map<?, ?> index = new ObjectMapper().readValue(data.resolve("agents/main/sessions/index.json").toFile(), Map.class);
         Map<?, ?> entry = (Map<?, ?>) ((Map<?, ?>) index.get("sessions")).get("agent:main:main");
         assertEquals("agent.main.main.jsonl", entry.get("file"));
@@ -75,6 +76,7 @@ class SessionStoreTest {
         store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "user", "content", "a"));
         store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "assistant", "content", "b"));
         store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "c"));
+        store.flush();
         Path index = data.resolve("agents/ops/sessions/index.json");
         Files.writeString(index, "{\"version\":1,\"sessi");
         SessionStore after = new SessionStore(data.resolve("agents"));
@@ -111,5 +113,24 @@ class SessionStoreTest {
         assertEquals("main", SessionFiles.agentOf("agent:main:main"));
         assertEquals("my-bot", SessionFiles.agentDir("My Bot"));
         assertEquals("main", SessionFiles.agentDir("../.."));
+    }
+
+    @Test
+    void historyReadsOnlyTheTailOfALongTranscript() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        String pad = "x".repeat(300);
+        for (int i = 0; i < 400; i++) { // ~140 KB, several times the first tail chunk
+            store.append("main", "agent:main:long", Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", i + " " + pad));
+            if (i == 200) {
+                Files.writeString(store.transcript("main", "agent:main:long"), "{\"role\":\"user\",\"cont", java.nio.file.StandardOpenOption.APPEND);
+            }
+        }
+        List<Map<String, String>> last = store.history("main", "agent:main:long", 3);
+        assertEquals(List.of("397 " + pad, "398 " + pad, "399 " + pad), last.stream().map(m -> m.get("content")).toList());
+        List<Map<String, String>> many = store.history("main", "agent:main:long", 300);
+        assertEquals(300, many.size());
+        assertEquals("100 " + pad, many.get(0).get("content"));
+        assertEquals(400, store.history("main", "agent:main:long", 1000).size(), "every message, the torn line skipped");
+        store.close();
     }
 }
