@@ -80,7 +80,11 @@ public final class GatewayCommands {
         s.put("configHash", snapshot.hash());
         s.put("configError", config.lastError().map(Object::toString).orElse(null));
         var addr = gatewaySocket.localAddress();
-        s.put("listen", addr.getAddress().getHostAddress() + ":" + addr.getPort());
+        var ip = addr.getAddress();
+        // a wildcard bind reads 0.0.0.0 (the JDK reports :: for a dual-stack socket)
+        String host = ip.isAnyLocalAddress() ? "0.0.0.0"
+                : ip instanceof java.net.Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        s.put("listen", host + ":" + addr.getPort());
         Map<String, Integer> work = new LinkedHashMap<>();
         List<InFlightWork> current = inFlight;
         if (current != null) {

@@ -458,8 +458,18 @@ public final class Launcher implements LauncherControl {
     }
 
     String listenText() {
-        InetSocketAddress a = gatewaySocket.address();
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return hostPort(gatewaySocket.address());
+    }
+
+    /**
+     * {@code host:port} for operators and clients: a wildcard bind (which the JDK reports as the IPv6
+     * {@code ::} on a dual-stack socket) reads {@code 0.0.0.0}; other IPv6 hosts are bracketed.
+     */
+    static String hostPort(InetSocketAddress a) {
+        java.net.InetAddress ip = a.getAddress();
+        String host = ip.isAnyLocalAddress() ? "0.0.0.0"
+                : ip instanceof java.net.Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return host + ":" + a.getPort();
     }
 
     private void writeRunFiles() throws LaunchException {

@@ -138,4 +138,12 @@ class HeldSocketTest {
         return String.valueOf((char) b.get(0));
     }
 
+
+    @Test
+    void wildcardBindReadsAsIpv4AnyForOperators() throws Exception {
+        try (HeldSocket any = HeldSocket.bind("test", new InetSocketAddress("0.0.0.0", 0))) {
+            assertEquals("0.0.0.0:" + any.address().getPort(), Launcher.hostPort(any.address()));
+        }
+        assertEquals("127.0.0.1:" + held.address().getPort(), Launcher.hostPort(held.address()));
+    }
 }
