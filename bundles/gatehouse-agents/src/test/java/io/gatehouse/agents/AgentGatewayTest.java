@@ -1,5 +1,7 @@
 package io.gatehouse.agents;
 
+import io.gatehouse.testsupport.FakeConfigService;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package io.gatehouse.routing;
 
+import io.gatehouse.testsupport.FakeConfigService;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

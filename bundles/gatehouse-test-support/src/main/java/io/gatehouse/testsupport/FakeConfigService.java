@@ -1,4 +1,4 @@
-package io.gatehouse.routing;
+package io.gatehouse.testsupport;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,15 +13,15 @@ import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.config.ReloadPlan;
 
 /** A config service whose config in force the test replaces; every replacement has a new hash. */
-final class FakeConfigService implements ConfigService {
+public final class FakeConfigService implements ConfigService {
     private final AtomicInteger version = new AtomicInteger();
     private volatile ConfigSnapshot current;
 
-    FakeConfigService(Map<String, Object> config) {
+    public FakeConfigService(Map<String, Object> config) {
         set(config);
     }
 
-    void set(Map<String, Object> config) {
+    public void set(Map<String, Object> config) {
         String hash = "hash-" + version.incrementAndGet();
         current = new ConfigSnapshot() {
             @Override
