@@ -193,26 +193,13 @@ public final class ConfigReloadBench {
         if (outDir == null) {
             outDir = home.resolve("data/bench");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shuttingDown = true;
-            endChildren();
-        }, "bench-cleanup"));
-        int status;
-        try {
-            Files.createDirectories(outDir);
-            new ConfigReloadBench(home, edits, torture, seed, maxPad, pause, poll, observe, leading, outDir).run();
-            status = 0;
-        } catch (BenchFailure | IOException e) {
-            System.err.println();
-            System.err.println("ConfigReloadBench: FAILED: " + e.getMessage());
-            status = 1;
-        } catch (InterruptedException e) {
-            System.err.println("ConfigReloadBench: interrupted");
-            status = 1;
-        } finally {
-            endChildren();
-        }
-        System.exit(status);
+        // constructing only stores the settings; the work happens in run()
+        ConfigReloadBench bench = new ConfigReloadBench(home, edits, torture, seed, maxPad, pause, poll, observe, leading, outDir);
+        Path out = outDir;
+        BenchSupport.runAndExit("ConfigReloadBench", () -> shuttingDown = true, () -> {
+            Files.createDirectories(out);
+            bench.run();
+        });
     }
 
     static void usage(PrintStream out) {

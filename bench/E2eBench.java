@@ -144,24 +144,13 @@ public final class E2eBench {
                 rateList.add(r.trim());
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::endChildren, "bench-cleanup"));
-        int status;
-        try {
-            Files.createDirectories(outDir);
-            new E2eBench(home, outDir, clients, (long) (duration * 1000), (long) (warmup * 1000), rateList, noShared, noStream)
-                    .run();
-            status = 0;
-        } catch (BenchFailure | IOException e) {
-            System.err.println();
-            System.err.println("E2eBench: FAILED: " + e.getMessage());
-            status = 1;
-        } catch (InterruptedException e) {
-            System.err.println("E2eBench: interrupted");
-            status = 1;
-        } finally {
-            endChildren();
-        }
-        System.exit(status);
+        // constructing only stores the settings; the work happens in run()
+        E2eBench bench = new E2eBench(home, outDir, clients, (long) (duration * 1000), (long) (warmup * 1000), rateList, noShared, noStream);
+        Path out = outDir;
+        BenchSupport.runAndExit("E2eBench", null, () -> {
+            Files.createDirectories(out);
+            bench.run();
+        });
     }
 
     static void usage(java.io.PrintStream out) {

@@ -134,23 +134,13 @@ public final class LifecycleBench {
         if (outDir == null) {
             outDir = home.resolve("data/bench");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::endChildren, "bench-cleanup"));
-        int status;
-        try {
-            Files.createDirectories(outDir);
-            new LifecycleBench(home, cold, restarts, settle, pause, cli, client, outDir).run();
-            status = 0;
-        } catch (BenchFailure | IOException e) {
-            System.err.println();
-            System.err.println("LifecycleBench: FAILED: " + e.getMessage());
-            status = 1;
-        } catch (InterruptedException e) {
-            System.err.println("LifecycleBench: interrupted");
-            status = 1;
-        } finally {
-            endChildren();
-        }
-        System.exit(status);
+        // constructing only stores the settings; the work happens in run()
+        LifecycleBench bench = new LifecycleBench(home, cold, restarts, settle, pause, cli, client, outDir);
+        Path out = outDir;
+        BenchSupport.runAndExit("LifecycleBench", null, () -> {
+            Files.createDirectories(out);
+            bench.run();
+        });
     }
 
     static void usage(java.io.PrintStream out) {

@@ -50,6 +50,41 @@ public final class BenchSupport {
     // ---------------------------------------------------------------------------------- processes
 
     /** Ends every child still alive: SIGTERM, then SIGKILL after a bound. */
+    /** The body of a harness's main(). */
+    public interface Body {
+        void run() throws BenchFailure, java.io.IOException, InterruptedException;
+    }
+
+    /**
+     * Runs a harness and exits: 0 when it measured, 1 when it failed (with its reason) or was
+     * interrupted. Child processes are ended on every way out, including a signal.
+     *
+     * @param onSignal runs in the shutdown hook before the children are ended (may be null)
+     */
+    public static void runAndExit(String name, Runnable onSignal, Body body) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (onSignal != null) {
+                onSignal.run();
+            }
+            endChildren();
+        }, "bench-cleanup"));
+        int status;
+        try {
+            body.run();
+            status = 0;
+        } catch (BenchFailure | java.io.IOException e) {
+            System.err.println();
+            System.err.println(name + ": FAILED: " + e.getMessage());
+            status = 1;
+        } catch (InterruptedException e) {
+            System.err.println(name + ": interrupted");
+            status = 1;
+        } finally {
+            endChildren();
+        }
+        System.exit(status);
+    }
+
     public static void endChildren() {
         for (Process p : CHILDREN) {
             if (!p.isAlive()) {

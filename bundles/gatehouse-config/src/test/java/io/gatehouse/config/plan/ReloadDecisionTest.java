@@ -1,5 +1,7 @@
 package io.gatehouse.config.plan;
 
+import io.gatehouse.testsupport.FakeConfigService;
+
 import static io.gatehouse.config.plan.ReloadDecision.Outcome.HOT;
 import static io.gatehouse.config.plan.ReloadDecision.Outcome.NOTHING;
 import static io.gatehouse.config.plan.ReloadDecision.Outcome.RESTART;
@@ -7,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -101,43 +101,6 @@ class ReloadDecisionTest {
     }
 
     private static ConfigSnapshot snapshot(Map<String, Object> root) {
-        return new ConfigSnapshot() {
-            @Override
-            public String hash() {
-                return "h";
-            }
-
-            @Override
-            public Path source() {
-                return Path.of("gatehouse.json");
-            }
-
-            @Override
-            public long appliedAt() {
-                return 0;
-            }
-
-            @Override
-            public Optional<Object> get(String path) {
-                Object at = root;
-                for (String key : path.split("\\.")) {
-                    if (!(at instanceof Map<?, ?> m) || !m.containsKey(key)) {
-                        return Optional.empty();
-                    }
-                    at = m.get(key);
-                }
-                return Optional.ofNullable(at);
-            }
-
-            @Override
-            public Map<String, Object> section(String name) {
-                return Map.of();
-            }
-
-            @Override
-            public Map<String, Object> asMap() {
-                return root;
-            }
-        };
+        return new FakeConfigService(root).current();
     }
 }
