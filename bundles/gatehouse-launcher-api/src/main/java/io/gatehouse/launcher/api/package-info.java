@@ -6,7 +6,7 @@
  * restarts. Bundles find the implementations as services registered by the launcher.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.gatehouse.launcher.api;
 
 import org.osgi.annotation.bundle.Export;
