@@ -51,7 +51,7 @@ public final class Launcher implements LauncherControl {
 
     /** Packages of the launcher's class path that bundles import from the system bundle. */
     static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
-            "io.gatehouse.launcher.api;version=\"1.0.0\"",
+            "io.gatehouse.launcher.api;version=\"1.1.0\"",
             "org.slf4j;version=\"2.0.17\"", "org.slf4j.event;version=\"2.0.17\"",
             "org.slf4j.spi;version=\"2.0.17\"", "org.slf4j.helpers;version=\"2.0.17\"",
             "ch.qos.logback.classic;version=\"1.5.18\"", "ch.qos.logback.core;version=\"1.5.18\"");
