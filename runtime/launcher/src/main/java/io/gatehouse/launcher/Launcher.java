@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 import io.gatehouse.launcher.api.InFlightWork;
 import io.gatehouse.launcher.api.LauncherControl;
 import io.gatehouse.launcher.api.ListeningSocket;
+import io.gatehouse.launcher.api.PluginPolicy;
+import io.gatehouse.launcher.api.PluginStore;
+import io.gatehouse.launcher.api.StoredPlugin;
 
 /**
  * Runs the gateway: binds the listening sockets, starts a Felix framework with the boot features,
@@ -48,6 +51,8 @@ public final class Launcher implements LauncherControl {
     public static final String READY_CONDITION = "gatehouse.ready";
     static final long READY_TIMEOUT_MS = 30_000;
     static final long FRAMEWORK_STOP_TIMEOUT_MS = 30_000;
+    /** Start level of plugins from the plugin store (boot features use 2-50). */
+    static final int PLUGIN_START_LEVEL = 80;
 
     /** Packages of the launcher's class path that bundles import from the system bundle. */
     static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
@@ -74,12 +79,16 @@ public final class Launcher implements LauncherControl {
 
     private HeldSocket gatewaySocket;
     private HeldSocket adminSocket;
+    private final PluginStoreFiles pluginStore;
+    /** Each framework instance gets its own socket views; a rolled-back start uses one too. */
+    private long nextGeneration;
 
     public Launcher(GatewayHome home, boolean console) throws IOException {
         this.home = home;
         this.console = console;
         home.createDataDirs();
         home.adminToken(); // created on first start, read by the shell bundle
+        this.pluginStore = new PluginStoreFiles(home.data().resolve("plugins"));
     }
 
     /**
@@ -93,11 +102,11 @@ public final class Launcher implements LauncherControl {
         adminSocket = HeldSocket.bind(ListeningSocket.ADMIN, new InetSocketAddress("127.0.0.1", 0));
         try {
             writeRunFiles();
-            long generation = 0;
             while (true) {
                 long t0 = System.nanoTime();
-                Framework framework = startFramework(generation);
-                awaitReady(framework, generation, t0);
+                Started started = startWithPlugins();
+                Framework framework = started.framework();
+                openSockets(started.generation(), started.ready(), t0);
                 boolean restart = waitForStopOrRestart(framework);
                 drain(framework);
                 Set<String> reasons = stopFramework(framework);
@@ -108,7 +117,6 @@ public final class Launcher implements LauncherControl {
                 LOG.info("framework restart {} done stopping ({}); starting a new framework",
                         restarts.get() + 1, lastRestartReason);
                 rebindIfChanged();
-                generation++;
                 restarts.incrementAndGet();
             }
         } finally {
@@ -176,7 +184,94 @@ public final class Launcher implements LauncherControl {
 
     // ---- the loop
 
-    private Framework startFramework(long generation) throws LaunchException {
+    /** A framework that was started, with what the start found out about its plugins. */
+    private record Started(Framework framework, long generation, String pluginProblems, boolean ready) {
+    }
+
+    /**
+     * Starts a framework with the staged plugin set. If that set differs from the last good one and a
+     * plugin does not resolve or start, or the gateway does not get ready, the set is rolled back to the
+     * last good one (recorded as plugin failures) and a framework is started with that instead; clients
+     * never reach the failed one, since the gateway socket opens only afterwards.
+     */
+    private Started startWithPlugins() throws LaunchException {
+        List<StoredPlugin> tried = pluginStore.staged();
+        Started started = startChecked(tried);
+        if (started.pluginProblems() == null && started.ready()) {
+            markGood(tried);
+            return started;
+        }
+        String problem = started.pluginProblems() != null ? started.pluginProblems()
+                : "the gateway did not get ready within " + READY_TIMEOUT_MS + " ms";
+        List<StoredPlugin> good = pluginStore.lastGood();
+        if (PluginStoreFiles.sameSet(tried, good)) {
+            LOG.error("plugin problem (the plugin set is the last good one, so there is nothing to roll back to): {}", problem);
+            return started;
+        }
+        LOG.error("the new plugin set failed, rolling back to the last good set ({} plugin(s)): {}", good.size(), problem);
+        adminSocket.pause();
+        stopQuietly(started.framework());
+        try {
+            pluginStore.rollBack(tried, problem);
+        } catch (IOException e) {
+            throw new LaunchException("cannot roll back the plugin index in " + pluginStore.dir() + ": " + e.getMessage(), e);
+        }
+        Started again = startChecked(pluginStore.staged());
+        if (again.pluginProblems() != null) {
+            LOG.error("the last good plugin set has problems too: {}", again.pluginProblems());
+        } else {
+            LOG.info("rolled back to the last good plugin set");
+        }
+        return again;
+    }
+
+    private Started startChecked(List<StoredPlugin> plugins) throws LaunchException {
+        pluginStore.startingWith(plugins);
+        pluginStore.collectGarbage();
+        long generation = nextGeneration++;
+        FrameworkErrors errors = new FrameworkErrors();
+        Map<Bundle, String> pluginBundles = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        Framework framework = startFramework(generation, plugins, errors, pluginBundles, problems);
+        if (!errors.awaitStarted(READY_TIMEOUT_MS)) {
+            problems.add("the framework did not reach its start level within " + READY_TIMEOUT_MS + " ms");
+        }
+        for (Map.Entry<Bundle, String> e : pluginBundles.entrySet()) {
+            Bundle b = e.getKey();
+            if (b.getState() != Bundle.ACTIVE) {
+                String why = errors.of(b);
+                problems.add("plugin " + e.getValue() + " (" + b.getSymbolicName() + " " + b.getVersion() + ") did not start: "
+                        + (why != null ? why : "state " + stateName(b.getState())));
+            }
+        }
+        String problem = problems.isEmpty() ? null : String.join("; ", problems);
+        // Operators can diagnose a gateway that does not get ready through the shell.
+        adminSocket.open(generation);
+        boolean ready = awaitReadyCondition(framework);
+        return new Started(framework, generation, problem, ready);
+    }
+
+    private void markGood(List<StoredPlugin> plugins) {
+        try {
+            pluginStore.markGood(plugins);
+        } catch (IOException e) {
+            LOG.warn("cannot record the last good plugin set in {}: {}", pluginStore.dir(), e.getMessage());
+        }
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "installed (does not resolve)";
+            case Bundle.RESOLVED -> "resolved, not started";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.UNINSTALLED -> "uninstalled";
+            default -> String.valueOf(state);
+        };
+    }
+
+    private Framework startFramework(long generation, List<StoredPlugin> plugins, FrameworkErrors errors,
+            Map<Bundle, String> pluginBundles, List<String> problems) throws LaunchException {
         List<Feature> features = Feature.readAll(home.features());
         Framework framework = ServiceLoader.load(FrameworkFactory.class, Launcher.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new LaunchException("no OSGi FrameworkFactory on the class path"))
@@ -184,7 +279,9 @@ public final class Launcher implements LauncherControl {
         try {
             framework.init();
             BundleContext ctx = framework.getBundleContext();
+            ctx.addFrameworkListener(errors);
             registerLauncherServices(ctx, generation);
+            Map<String, Object> pluginsSection = settings.plugins();
             List<Bundle> toStart = new ArrayList<>();
             for (Feature feature : features) {
                 if (!feature.boot()) {
@@ -200,13 +297,46 @@ public final class Launcher implements LauncherControl {
                     }
                     Bundle b = ctx.installBundle("reference:" + jar.toUri());
                     b.adapt(BundleStartLevel.class).setStartLevel(entry.startLevel());
-                    if (entry.start() && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    boolean start = entry.start() && b.getHeaders().get(Constants.FRAGMENT_HOST) == null;
+                    if (start && PluginPolicy.ROLE_PLUGIN.equals(b.getHeaders().get(PluginPolicy.ROLE_HEADER))) {
+                        // a built-in plugin: enable/disable and plugins.allow apply as to installed ones
+                        String id = PluginPolicy.pluginId(b.getHeaders());
+                        start = decide(pluginsSection, id);
+                        if (start) {
+                            pluginBundles.put(b, id);
+                        }
+                    }
+                    if (start) {
                         toStart.add(b);
                     }
                 }
             }
+            for (StoredPlugin plugin : plugins) {
+                boolean start = decide(pluginsSection, plugin.id());
+                for (java.nio.file.Path jar : plugin.jars()) {
+                    try {
+                        Bundle b = ctx.installBundle(StoredPlugin.location(jar));
+                        b.adapt(BundleStartLevel.class).setStartLevel(PLUGIN_START_LEVEL);
+                        if (start && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                            toStart.add(b);
+                            pluginBundles.put(b, plugin.id());
+                        }
+                    } catch (BundleException | RuntimeException e) {
+                        problems.add("plugin " + plugin.id() + " " + plugin.version() + ": " + jar.getFileName()
+                                + " cannot be installed: " + e.getMessage());
+                    }
+                }
+            }
             for (Bundle b : toStart) {
-                b.start();
+                try {
+                    b.start();
+                } catch (BundleException e) {
+                    if (!pluginBundles.containsKey(b)) {
+                        throw e;
+                    }
+                    // a plugin's failure is reported and rolled back, never fatal
+                    errors.record(b, e);
+                }
             }
             framework.start();
             frameworkStartedAt = System.currentTimeMillis();
@@ -218,6 +348,14 @@ public final class Launcher implements LauncherControl {
             stopQuietly(framework);
             throw e;
         }
+    }
+
+    private static boolean decide(Map<String, Object> pluginsSection, String id) {
+        PluginPolicy.Decision d = PluginPolicy.decide(pluginsSection, id);
+        if (d != PluginPolicy.Decision.RUN) {
+            LOG.info("plugin {}: {}", id, PluginPolicy.explain(d, id));
+        }
+        return d == PluginPolicy.Decision.RUN;
     }
 
     private Map<String, String> frameworkProperties() {
@@ -261,6 +399,7 @@ public final class Launcher implements LauncherControl {
 
     private void registerLauncherServices(BundleContext ctx, long generation) {
         ctx.registerService(LauncherControl.class, this, null);
+        ctx.registerService(PluginStore.class, pluginStore, null);
         for (HeldSocket s : new HeldSocket[] {gatewaySocket, adminSocket}) {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(ListeningSocket.NAME, s.name());
@@ -270,12 +409,10 @@ public final class Launcher implements LauncherControl {
     }
 
     /**
-     * Opens the sockets to the new framework once it says it is ready (or after a bound, so a
-     * broken component cannot keep clients waiting for ever; they then get 503 from /healthz).
+     * Waits for the new framework to say it is ready (bounded, so a broken component cannot keep
+     * clients waiting for ever; they then get 503 from /healthz).
      */
-    private void awaitReady(Framework framework, long generation, long t0) {
-        // Operators can diagnose a gateway that does not get ready through the shell.
-        adminSocket.open(generation);
+    private boolean awaitReadyCondition(Framework framework) {
         BundleContext ctx = framework.getBundleContext();
         ServiceTracker<Condition, Condition> ready;
         try {
@@ -286,13 +423,19 @@ public final class Launcher implements LauncherControl {
         }
         ready.open();
         try {
-            if (ready.waitForService(READY_TIMEOUT_MS) == null) {
-                LOG.warn("the gateway did not report ready within {} ms; opening the port anyway", READY_TIMEOUT_MS);
-            }
+            return ready.waitForService(READY_TIMEOUT_MS) != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } finally {
             ready.close();
+        }
+    }
+
+    /** Hands connections to the framework of this generation. */
+    private void openSockets(long generation, boolean ready, long t0) {
+        if (!ready) {
+            LOG.warn("the gateway did not report ready within {} ms; opening the port anyway", READY_TIMEOUT_MS);
         }
         gatewaySocket.open(generation);
         LOG.info("gateway ready on {} in {} ms (framework {}, restarts so far {})", listenText(),

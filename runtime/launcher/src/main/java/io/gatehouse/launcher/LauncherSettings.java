@@ -17,8 +17,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param bind           {@code gateway.bind}: {@code loopback} (default), {@code lan}/{@code all}, or an address
  * @param port           {@code gateway.port}, default 18789; 0 picks a free port
  * @param drainTimeoutMs {@code gateway.reload.deferralTimeoutMs}: the bound on waiting for in-flight work
+ * @param plugins        the {@code plugins} section (which plugins start: see PluginPolicy), empty when absent
  */
-public record LauncherSettings(String bind, int port, long drainTimeoutMs) {
+public record LauncherSettings(String bind, int port, long drainTimeoutMs, java.util.Map<String, Object> plugins) {
+
+    public LauncherSettings {
+        plugins = plugins == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(plugins);
+    }
+
+    public LauncherSettings(String bind, int port, long drainTimeoutMs) {
+        this(bind, port, drainTimeoutMs, null);
+    }
 
     public static final int DEFAULT_PORT = 18789;
     public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -81,7 +90,13 @@ public record LauncherSettings(String bind, int port, long drainTimeoutMs) {
             }
             drain = drainNode.longValue();
         }
-        return new LauncherSettings(bind, port, drain);
+        JsonNode pluginsNode = root.path("plugins");
+        java.util.Map<String, Object> plugins = null;
+        if (pluginsNode.isObject()) {
+            plugins = Json5.mapper().convertValue(pluginsNode, new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() {
+            });
+        }
+        return new LauncherSettings(bind, port, drain, plugins);
     }
 
     /**
