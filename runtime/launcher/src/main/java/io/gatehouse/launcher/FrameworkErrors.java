@@ -50,11 +50,16 @@ final class FrameworkErrors implements FrameworkListener {
         if (t == null) {
             return "unknown error";
         }
-        StringBuilder s = new StringBuilder(String.valueOf(t.getMessage()));
+        StringBuilder s = new StringBuilder(trimStop(t.getMessage()));
         Throwable c = t.getCause();
         for (int depth = 0; c != null && depth < 5; depth++, c = c.getCause()) {
-            s.append(": ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+            s.append(": ").append(c.getClass().getSimpleName()).append(": ").append(trimStop(c.getMessage()));
         }
         return s.toString();
+    }
+
+    private static String trimStop(String message) {
+        String m = String.valueOf(message).trim();
+        return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
     }
 }

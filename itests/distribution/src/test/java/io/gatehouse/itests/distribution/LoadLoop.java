@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client that connects in a tight loop (a new TCP connection per request) and counts what it sees:
- * answered with 200, refused, or failed in any other way.
+ * answered as expected, refused, or failed in any other way. By default it asks {@code GET /healthz};
+ * {@link #chat} sends chat messages through the OpenAI-compatible channel and checks each reply.
  */
 final class LoadLoop implements AutoCloseable {
     final AtomicInteger ok = new AtomicInteger();
@@ -26,26 +27,63 @@ final class LoadLoop implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final InetSocketAddress target;
+    private final String user; // null: health probes; else chat messages from this peer
 
     LoadLoop(InetSocketAddress target) {
+        this(target, null);
+    }
+
+    private LoadLoop(InetSocketAddress target, String user) {
         this.target = target;
+        this.user = user;
         this.thread = new Thread(this::loop, "load-loop");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /** Sends numbered messages as {@code user} (routed to the default echo agent) and checks every reply echoes its message. */
+    static LoadLoop chat(InetSocketAddress target, String user) {
+        return new LoadLoop(target, user);
+    }
+
+    private byte[] request(int n) {
+        if (user == null) {
+            return "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] body = ("{\"messages\":[{\"role\":\"user\",\"content\":\"ping " + n + "\"}],\"user\":\"" + user + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n" + new String(body, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private boolean answered(int n, String status, BufferedReader rest) throws IOException {
+        if (status == null || !status.startsWith("HTTP/1.1 200")) {
+            return false;
+        }
+        if (user == null) {
+            return true;
+        }
+        StringBuilder body = new StringBuilder();
+        for (String line; (line = rest.readLine()) != null;) {
+            body.append(line).append('\n');
+        }
+        return body.toString().contains("echo: ping " + n + "\"");
+    }
+
     private void loop() {
         long end = System.nanoTime() + 120_000_000_000L; // bounded even if close() is never called
+        int n = 0;
         while (running.get() && System.nanoTime() < end) {
+            n++;
             long t0 = System.nanoTime();
             try (Socket s = new Socket()) {
                 s.connect(target, 10_000);
                 s.setSoTimeout(30_000);
-                s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
-                        .readLine();
-                if (status != null && status.startsWith("HTTP/1.1 200")) {
+                s.getOutputStream().write(request(n));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                String status = in.readLine();
+                if (answered(n, status, in)) {
                     ok.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
