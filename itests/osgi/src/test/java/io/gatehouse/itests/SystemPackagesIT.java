@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 class SystemPackagesIT {
     /** Launcher.SYSTEM_PACKAGES_EXTRA in runtime/launcher. */
     static final Map<String, Version> PRODUCTION = Map.of(
-            "io.gatehouse.launcher.api", Version.parseVersion("1.0.0"),
+            "io.gatehouse.launcher.api", Version.parseVersion("1.1.0"),
             "org.slf4j", Version.parseVersion("2.0.17"),
             "org.slf4j.event", Version.parseVersion("2.0.17"),
             "org.slf4j.spi", Version.parseVersion("2.0.17"),
