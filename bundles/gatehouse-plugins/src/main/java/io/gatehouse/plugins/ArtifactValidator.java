@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -166,16 +168,26 @@ public final class ArtifactValidator {
                 if (e.isDirectory()) {
                     continue;
                 }
-                try (InputStream in = zip.getInputStream(e)) {
+                try (InputStream raw = zip.getInputStream(e);
+                        CheckedInputStream in = new CheckedInputStream(raw, new CRC32())) {
+                    long size = 0;
                     if ("META-INF/MANIFEST.MF".equalsIgnoreCase(e.getName())) {
-                        manifest = new Manifest(in);
-                        while (in.read(buffer) >= 0) {
-                            // to the end, for the CRC check
-                        }
+                        byte[] bytes = in.readAllBytes();
+                        size = bytes.length;
+                        manifest = new Manifest(new java.io.ByteArrayInputStream(bytes));
                     } else {
-                        while (in.read(buffer) >= 0) {
-                            // read fully: the CRC is checked at the end of the entry
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            size += n;
                         }
+                    }
+                    // ZipFile does not check CRCs itself: a corrupted entry must not pass
+                    if (e.getCrc() != -1 && in.getChecksum().getValue() != e.getCrc()) {
+                        throw new java.util.zip.ZipException("CRC mismatch (expected " + Long.toHexString(e.getCrc())
+                                + ", read " + Long.toHexString(in.getChecksum().getValue()) + ")");
+                    }
+                    if (e.getSize() != -1 && size != e.getSize()) {
+                        throw new java.util.zip.ZipException("size mismatch (expected " + e.getSize() + ", read " + size + ")");
                     }
                 } catch (IOException | RuntimeException ex) {
                     throw new InvalidArtifactException(jar + ": not a zip file (or truncated): entry " + e.getName() + ": "
