@@ -362,4 +362,70 @@ class PluginsIT {
         assertTrue(r.out().contains("deleted " + corrupt), r::toString);
         assertFalse(Files.exists(corrupt));
     }
+
+    @Test
+    void aFeatureFileInstallsItsBundlesAsOnePlugin() throws Exception {
+        PluginJars.write(work.resolve("feature/a.jar"), PluginJars.plugin("itest-a", "1.0.0"));
+        PluginJars.write(work.resolve("feature/b.jar"), PluginJars.plugin("itest-b", "1.0.0"));
+        Path feature = Files.writeString(work.resolve("feature/pair.json"),
+                "// two bundles\n{ id: 'itest-pair', version: '1.2', description: 'A and B', bundles: ['a.jar', { location: 'b.jar' },], }");
+        Shell.Result r = shell("plugins:install " + feature);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("feature of 2 bundles"), r::toString);
+        StoredPlugin p = store.staged().get(0);
+        assertEquals("itest-pair", p.id());
+        assertEquals("1.2.0", p.version());
+        assertEquals(2, p.jars().size());
+        assertEquals(List.of("plugin install: itest-pair 1.2.0"), restarts());
+    }
+
+    @Test
+    void aRolledBackDeployFileStaysFailedUntilItChanges() throws Exception {
+        Path deploy = Files.createDirectories(deployDir());
+        Path jar = PluginJars.write(work.resolve("bad.jar"), PluginJars.plugin("itest-bad", "1.0.0"));
+        String sha = sha256(jar);
+        store.addFailure(new PluginFailure("install", "itest-bad", "1.0.0", sha, "deploy:bad.jar", "did not resolve", 1L));
+        Files.copy(jar, deploy.resolve("bad.jar"));
+        // a second file in the same scan tells when the first was handled
+        PluginJars.write(deploy.resolve("other.jar"), PluginJars.plugin("itest-other", "1.0.0"));
+        Poll.until("other.jar staged", () -> store.staged().stream().anyMatch(p -> p.id().equals("itest-other")));
+        assertTrue(store.staged().stream().noneMatch(p -> p.id().equals("itest-bad")), store.staged()::toString);
+        assertEquals(List.of("plugin install: itest-other 1.0.0"), restarts());
+        assertEquals("failed", row("itest-bad", "failed").orElseThrow().get("state"));
+
+        PluginJars.write(deploy.resolve("bad.jar"), PluginJars.plugin("itest-bad", "1.0.1"));
+        Poll.until("the changed file staged", () -> store.staged().stream().anyMatch(p -> p.id().equals("itest-bad")));
+    }
+
+    @Test
+    void aDeployJarOfAPluginInstalledOtherwiseIsRejected() throws Exception {
+        Path jar = PluginJars.write(work.resolve("hello.jar"), PluginJars.plugin("itest-hello", "1.0.0"));
+        assertEquals(0, shell("plugins:install " + jar).exit());
+        Path deploy = Files.createDirectories(deployDir());
+        PluginJars.write(deploy.resolve("hello2.jar"), PluginJars.plugin("itest-hello", "2.0.0"));
+        Map<String, Object> row = Poll.until("deploy/hello2.jar rejected", () -> list().stream()
+                .filter(r -> "deploy:hello2.jar".equals(r.get("source"))).findFirst().orElse(null), r -> r != null);
+        assertEquals("rejected", row.get("state"));
+        assertTrue(String.valueOf(row.get("reason")).contains("already installed from file:"), row::toString);
+        assertEquals("1.0.0", store.staged().get(0).version());
+        assertEquals(1, restarts().size(), restarts()::toString);
+    }
+
+    @Test
+    void deployPluginsWhoseFileWentAwayWhileDownAreUnstaged() throws Exception {
+        Path jar = PluginJars.write(work.resolve("gone.jar"), PluginJars.plugin("itest-gone", "1.0.0"));
+        StoredPlugin p = store.stage("itest-gone", "1.0.0", sha256(jar), "deploy:gone.jar", List.of(jar));
+        store.putInstalled(p);
+        Bundle plugins = Arrays.stream(context.getBundles()).filter(b -> "io.gatehouse.plugins".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        plugins.stop();
+        plugins.start();
+        Poll.until("unstaged", () -> store.staged().isEmpty());
+        assertEquals(List.of("plugin uninstall: itest-gone 1.0.0"), restarts());
+        Poll.until("plugins:list answers again", () -> shell("plugins:list").exit() == 0);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
 }
