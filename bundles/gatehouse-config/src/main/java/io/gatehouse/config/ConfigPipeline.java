@@ -388,7 +388,8 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         appliedTextHash = textHash;
         lastError = null;
         saveLastGood(text);
-        List<String> paths = ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap());
+        List<String> paths = ReloadPlanner.refine(ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap()),
+                current.asMap(), next.snapshot.asMap(), rules());
         if (paths.isEmpty()) {
             return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
                     ConfigReloadEvent.NOOP, null, null, source, "identical config"));

@@ -381,13 +381,14 @@ public final class Launcher implements LauncherControl {
         p.put("org.apache.felix.jetty.websocket.enable", "true");
         p.put("org.apache.felix.jetty.stopTimeout", "2000");
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
-        // FileInstall watches the deploy folder.
+        // FileInstall watches the deploy folder: plugin jars and feature files go to gatehouse-plugins
+        // (staged, then one restart); .cfg/.config files to Config Admin. Dotfiles and *.part never match.
         p.put("felix.fileinstall.dir", home.deploy().toString());
         p.put("felix.fileinstall.poll", "1000");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.log.level", "2");
         p.put("felix.fileinstall.start.level", "80");
-        p.put("felix.fileinstall.filter", "^[^.].*\\.(jar|cfg|config)$");
+        p.put("felix.fileinstall.filter", "^[^.].*\\.(jar|json|cfg|config)$");
         // Config Admin state is derived from gatehouse.json, so it lives with the rest of data/.
         p.put("felix.cm.dir", home.data().resolve("config-admin").toString());
         // Gogo: never stop the gateway on stdin EOF; no prompt unless a terminal is attached.

@@ -3,6 +3,7 @@ package io.gatehouse.config.plan;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.gatehouse.api.config.ReloadPlan;
@@ -81,6 +82,50 @@ public final class ReloadPlanner {
         return new ReloadPlan(List.copyOf(changedPaths), restart, List.copyOf(restartReasons),
                 List.copyOf(hotReasons), List.copyOf(noopPaths), List.copyOf(actions), List.copyOf(channels),
                 !restart && hotReasons.isEmpty());
+    }
+
+    /**
+     * The diff reports an added or removed object by its own path ({@code plugins} when the first
+     * {@code plugins.entries...} is written into a config without that section). When no rule covers
+     * such a path but rules exist below it, plan it by its members instead, so adding
+     * {@code plugins: {entries: ...}} is as hot as changing {@code plugins.entries} (and adding
+     * {@code plugins: {installs: ...}} still restarts). Paths are dotted as the diff reports them.
+     *
+     * @param before the config before (plain Java values), {@code after} the one after
+     */
+    public static List<String> refine(List<String> changedPaths, Map<String, Object> before, Map<String, Object> after,
+            List<ReloadRule> rules) {
+        List<String> out = new ArrayList<>();
+        for (String path : changedPaths) {
+            expand(path, valueAt(before, path), valueAt(after, path), rules, out);
+        }
+        return out;
+    }
+
+    private static void expand(String path, Object before, Object after, List<ReloadRule> rules, List<String> out) {
+        boolean rulesBelow = rules.stream().anyMatch(r -> r != null && r.prefix() != null && r.prefix().startsWith(path + "."));
+        Map<?, ?> members = after instanceof Map<?, ?> a && !(before instanceof Map<?, ?>) ? a
+                : before instanceof Map<?, ?> b && !(after instanceof Map<?, ?>) ? b : null;
+        if (match(path, rules) != null || !rulesBelow || members == null || members.isEmpty()) {
+            out.add(path);
+            return;
+        }
+        for (Map.Entry<?, ?> e : members.entrySet()) {
+            String child = path + "." + e.getKey();
+            expand(child, before instanceof Map<?, ?> b ? b.get(e.getKey()) : null,
+                    after instanceof Map<?, ?> a ? a.get(e.getKey()) : null, rules, out);
+        }
+    }
+
+    private static Object valueAt(Map<String, Object> root, String dotted) {
+        Object at = root;
+        for (String segment : dotted.split("\\.", -1)) {
+            if (!(at instanceof Map<?, ?> m)) {
+                return null;
+            }
+            at = m.get(segment);
+        }
+        return at;
     }
 
     /** The rule with the longest prefix covering {@code path}; the first listed among equals; or null. */

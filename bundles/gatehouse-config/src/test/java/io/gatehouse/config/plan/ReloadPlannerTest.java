@@ -190,6 +190,26 @@ class ReloadPlannerTest {
         assertEquals(List.of(), ReloadPlanner.match("plugins.maven.localRepository", DEFAULTS).actions());
     }
 
+    @Test
+    void anAddedSectionWithRulesBelowItIsPlannedByItsMembers() {
+        Map<String, Object> none = Map.of("gateway", Map.of("port", 1));
+        Map<String, Object> entries = Map.of("gateway", Map.of("port", 1),
+                "plugins", Map.of("entries", Map.of("io.x.y", Map.of("enabled", false))));
+        List<String> added = ReloadPlanner.refine(List.of("plugins"), none, entries, DEFAULTS);
+        assertEquals(List.of("plugins.entries"), added);
+        ReloadPlan plan = ReloadPlanner.plan(added, DEFAULTS);
+        assertFalse(plan.restartGateway(), plan.toString());
+        assertEquals(List.of("reload-plugins"), plan.actions());
+
+        assertEquals(List.of("plugins.entries"), ReloadPlanner.refine(List.of("plugins"), entries, none, DEFAULTS),
+                "removing the section is planned the same way");
+        Map<String, Object> installs = Map.of("plugins", Map.of("installs", Map.of("x", Map.of("installPath", "/x"))));
+        assertTrue(ReloadPlanner.plan(ReloadPlanner.refine(List.of("plugins"), Map.of(), installs, DEFAULTS), DEFAULTS)
+                .restartGateway(), "plugins.installs still restarts");
+        assertEquals(List.of("hooks"), ReloadPlanner.refine(List.of("hooks"), Map.of(), Map.of("hooks", Map.of("a", 1)), DEFAULTS),
+                "a path with no rules below it stays as the diff reported it");
+    }
+
     /** Hot without an action: the one reader reads the value each time it needs it (plugins:install). */
     private static final Set<String> READ_ON_USE = Set.of("plugins.maven");
 
