@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the benchmark harnesses (bench/LifecycleBench.java, bench/ConfigReloadBench.java) share:
+ * What the benchmark harnesses (bench/*Bench.java) share:
  * child processes, the admin-shell client, the /healthz probe, readings of the host, statistics
  * and number formatting, option parsing. No dependencies beyond the JDK 17.
  */
