@@ -274,6 +274,18 @@ public final class BenchSupport {
         }
     }
 
+    /** The first line of a text (stripped), abbreviated, for a message. */
+    public static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return abbreviate(nl < 0 ? t : t.substring(0, nl));
+    }
+
+    /** At most 160 characters, "..." marking a cut. */
+    public static String abbreviate(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
+    }
+
     /** The last n lines of a file, indented, for an error message. */
     public static String tail(Path f, int n) {
         try {
