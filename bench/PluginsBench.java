@@ -37,7 +37,9 @@ import support.Table;
  * in a temp folder, with a free loopback port); the harness adds an agent {@code shouter} with
  * model {@code example-upper} (the example plugin's model provider) and binds the openai peer
  * {@code shout} to it. "Plugin active" is the first moment a chat as that peer is answered by the
- * plugin ("hi" comes back "HI"); "plugin gone" the first moment it fails naming the missing provider.
+ * plugin ("hi" comes back "HI"); "plugin gone" the first moment it fails naming the missing provider
+ * (for install and uninstall: once {@code gateway:status} counts the restart, i.e. from the new
+ * framework, not from the old one while it stops).
  * All traffic goes to 127.0.0.1. Every wait has a deadline; the gateway is stopped before the
  * program exits (a shutdown hook covers errors and signals).
  *
@@ -204,18 +206,18 @@ public final class PluginsBench {
             // ---- (1) install / uninstall: staged, applied by a framework restart
             client.switchTo(installs);
             for (int i = 1; i <= rounds; i++) {
-                step("install", i, "plugins:install " + jar, State.ACTIVE, install);
-                step("uninstall", i, "plugins:uninstall " + PLUGIN_ID, State.GONE, uninstall);
+                step("install", i, "plugins:install " + jar, State.ACTIVE, restarts0 + 2L * i - 1, install);
+                step("uninstall", i, "plugins:uninstall " + PLUGIN_ID, State.GONE, restarts0 + 2L * i, uninstall);
             }
             // Installed once more for the enable/disable phase; the client still counts it here (a restart), untimed.
-            step("install", 0, "plugins:install " + jar, State.ACTIVE, new Timings());
+            step("install", 0, "plugins:install " + jar, State.ACTIVE, restarts0 + 2L * rounds + 1, new Timings());
             restarts1 = restarts();
 
             // ---- (2) disable / enable: in process, no restart
             client.switchTo(toggles);
             for (int i = 1; i <= rounds; i++) {
-                step("disable", i, "plugins:disable " + PLUGIN_ID, State.GONE, disable);
-                step("enable", i, "plugins:enable " + PLUGIN_ID, State.ACTIVE, enable);
+                step("disable", i, "plugins:disable " + PLUGIN_ID, State.GONE, 0, disable);
+                step("enable", i, "plugins:enable " + PLUGIN_ID, State.ACTIVE, 0, enable);
             }
             restarts2 = restarts();
             client.switchTo(new ConnectLoop.Tally("after"));
@@ -235,7 +237,7 @@ public final class PluginsBench {
 
         Table t = new Table("p50", 99);
         t.section("Install (staged, framework restart): command sent -> chat as `" + PEER + "` answered by the plugin / "
-                + "failing on the missing provider");
+                + "failing on the missing provider, from the new framework");
         t.row("plugins:install -> plugin active", install.effectMs, "ms", "", "");
         t.row("  command round trip", install.replyMs, "ms", "", "");
         t.row("plugins:uninstall -> plugin gone", uninstall.effectMs, "ms", "", "");
@@ -277,8 +279,14 @@ public final class PluginsBench {
         }
     }
 
-    /** Sends one command, then probes until the chat shows {@code want}; records both times. */
-    void step(String what, int round, String command, State want, Timings into)
+    /**
+     * Sends one command, then probes until the chat shows {@code want} (and, for a restart-backed
+     * command, {@code gateway:status} reports {@code restarts} at least {@code restartsAtLeast}, so
+     * that the effect is the new framework's and not the old one's while it stops); records both times.
+     *
+     * @param restartsAtLeast the restart count the effect needs; 0 for an in-process command
+     */
+    void step(String what, int round, String command, State want, long restartsAtLeast, Timings into)
             throws IOException, InterruptedException, BenchFailure {
         long t0 = System.nanoTime();
         ShellResult r = command(command);
@@ -289,7 +297,10 @@ public final class PluginsBench {
             gateway.ensureAlive(what);
             last = probe();
             if (last.state == want) {
-                break;
+                if (restartsAtLeast == 0 || restartsAtLeast <= restartsNow()) {
+                    break;
+                }
+                last = new Probe(State.OTHER, last.detail + " (from the old framework: restarts below " + restartsAtLeast + ")");
             }
             if (System.nanoTime() > deadline) {
                 throw new BenchFailure(what + " (round " + round + "): no " + want + " within " + deadlineMs + " ms of `"
@@ -372,6 +383,15 @@ public final class PluginsBench {
             }
             shellRetries++;
             Thread.sleep(20);
+        }
+    }
+
+    /** gateway:status's restarts, -1 while it does not answer (a framework starting). */
+    long restartsNow() throws BenchFailure {
+        try {
+            return gateway.statusRestarts(true);
+        } catch (IOException e) {
+            return -1;
         }
     }
 
