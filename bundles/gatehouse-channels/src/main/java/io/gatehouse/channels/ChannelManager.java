@@ -131,6 +131,8 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     });
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<ChannelAdapter, String> ids = new ConcurrentHashMap<>();
+    /** Channels whose adapter went away and that are draining before they stop. */
+    private final java.util.Set<Channel> leaving = ConcurrentHashMap.newKeySet();
     private volatile boolean active;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -186,16 +188,46 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
         }
     }
 
+    /**
+     * The adapter is going (its plugin is disabled, its bundle stops): let its in-flight messages finish
+     * first, bounded by {@code gateway.reload.deferralTimeoutMs}, then stop it. DS unregisters the
+     * service before it deactivates the adapter component, so the adapter can still send those replies.
+     */
     void unbindAdapter(ChannelAdapter adapter) {
         String id = ids.remove(adapter);
         if (id == null) {
             return;
         }
         Channel c = channels.remove(id);
-        if (c != null) {
-            stop(c);
-            LOG.info("channel adapter {} unregistered", id);
+        if (c == null) {
+            return;
         }
+        leaving.add(c); // still counted by pending(): a framework restart waits for these too
+        try {
+            synchronized (c.lifecycle) {
+                int inFlight = c.inFlight();
+                if (inFlight > 0) {
+                    long timeout = deferralTimeoutMs();
+                    LOG.info("channel {}: adapter leaving; waiting up to {} ms for {} in-flight message(s) before stopping it",
+                            id, timeout, inFlight);
+                    long t0 = System.nanoTime();
+                    int left = c.awaitDrained(t0 + timeout * 1_000_000L);
+                    long waited = (System.nanoTime() - t0) / 1_000_000;
+                    if (left > 0) {
+                        LOG.warn("channel {}: {} message(s) still in flight after {} ms; stopping anyway", id, left, waited);
+                    } else {
+                        LOG.info("channel {}: drained in {} ms", id, waited);
+                    }
+                }
+                stop(c);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(c); // asked to hurry: stop now rather than leave a running adapter behind
+        } finally {
+            leaving.remove(c);
+        }
+        LOG.info("channel adapter {} unregistered", id);
     }
 
     // ---- lifecycle
@@ -344,6 +376,9 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
     public int pending() {
         int n = 0;
         for (Channel c : channels.values()) {
+            n += c.inFlight();
+        }
+        for (Channel c : leaving) {
             n += c.inFlight();
         }
         return n;

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.config.edit.Paths;
 import io.gatehouse.config.plan.ConfigDiff;
 import io.gatehouse.config.schema.GatehouseSchema;
 
@@ -159,9 +160,13 @@ public final class ConfigAdminBridge implements ConfigurationListener {
             edits.put(section, after);
             return edits;
         }
-        for (String rel : ConfigDiff.changedValuePaths(before, after)) {
+        for (List<String> rel : ConfigDiff.changedSegments(before, after)) {
             Object v = ConfigCommands.lookup(after, rel);
-            edits.put(section + "." + rel, v == ConfigCommands.MISSING ? null : v);
+            List<String> path = new ArrayList<>(rel.size() + 1);
+            path.add(section);
+            path.addAll(rel);
+            // quoted where a key has dots (logger names, plugin ids), so the edit addresses that key
+            edits.put(Paths.display(path), v == ConfigCommands.MISSING ? null : v);
         }
         return edits;
     }

@@ -24,6 +24,8 @@ import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigReloadEvent;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ReloadPlan;
+import io.gatehouse.config.edit.PathSyntaxException;
+import io.gatehouse.config.edit.Paths;
 
 /**
  * Shell door to the config pipeline: {@code config:*} and {@code gateway:reload},
@@ -48,7 +50,7 @@ public final class ConfigCommands {
     }
 
     @Descriptor("Print the value at a dotted path of the config in force (secrets redacted)")
-    public String get(@Descriptor("dotted path, e.g. gateway.port") String path) throws Exception {
+    public String get(@Descriptor("dotted path, e.g. gateway.port; quote keys with dots: 'plugins.entries.\"io.x\".enabled'") String path) throws Exception {
         Object v = lookup(Redaction.redact(null, pipeline.currentRaw()), path);
         if (v == MISSING) {
             throw new IllegalArgumentException(path + ": not set");
@@ -182,9 +184,18 @@ public final class ConfigCommands {
 
     static final Object MISSING = new Object();
 
+    /** The value at a dotted path ({@code plugins.entries."io.x.y".enabled}), or {@link #MISSING}. */
     static Object lookup(Object root, String path) {
+        try {
+            return lookup(root, Paths.split(path));
+        } catch (PathSyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    static Object lookup(Object root, List<String> path) {
         Object at = root;
-        for (String seg : path.split("\\.")) {
+        for (String seg : path) {
             if (at instanceof Map<?, ?> m && m.containsKey(seg)) {
                 at = m.get(seg);
             } else if (at instanceof List<?> l && seg.matches("\\d+") && Integer.parseInt(seg) < l.size()) {

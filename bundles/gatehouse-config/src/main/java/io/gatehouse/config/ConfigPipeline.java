@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Hashtable;
@@ -57,6 +58,9 @@ import io.gatehouse.api.watch.FileWatchService;
 import io.gatehouse.api.watch.WatchListener;
 import io.gatehouse.api.watch.WatchRequest;
 import io.gatehouse.config.plan.ConfigDiff;
+import io.gatehouse.launcher.api.PluginPolicy;
+import io.gatehouse.launcher.api.PluginStore;
+import io.gatehouse.launcher.api.StoredPlugin;
 import io.gatehouse.config.plan.ReloadDecision;
 import io.gatehouse.config.plan.ReloadMode;
 import io.gatehouse.config.plan.ReloadPlanner;
@@ -127,6 +131,11 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile List<ServiceReference<ChannelAdapter>> channels = List.of();
+
+    /** The launcher's plugin store, when the launcher provides one: its staged ids are known plugins too. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile PluginStore pluginStore;
 
     @Activate
     public ConfigPipeline(BundleContext context, Config config, @Reference FileWatchService watcher,
@@ -579,12 +588,43 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         return ids;
     }
 
+    /** Every id {@code plugins.entries.<id>} may name without a warning. */
     private Set<String> pluginIds() {
-        Set<String> ids = new HashSet<>();
+        List<Dictionary<String, String>> headers = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName() != null) {
-                ids.add(b.getSymbolicName());
+            headers.add(b.getHeaders("")); // raw headers: ids are never localized
+        }
+        List<StoredPlugin> staged = List.of();
+        PluginStore store = pluginStore;
+        if (store != null) {
+            try {
+                staged = store.staged();
+            } catch (RuntimeException e) {
+                LOG.debug("plugin store unreadable, checking installed bundles only: {}", e.toString());
             }
+        }
+        return pluginIds(headers, staged);
+    }
+
+    /**
+     * The Bundle-SymbolicNames and {@code Gatehouse-Plugin-Id}s of the installed bundles, and the
+     * ids staged in the plugin store (installed by {@code plugins:install}, running after the restart).
+     */
+    static Set<String> pluginIds(List<Dictionary<String, String>> bundleHeaders, List<StoredPlugin> staged) {
+        Set<String> ids = new HashSet<>();
+        for (Dictionary<String, String> h : bundleHeaders) {
+            String bsn = h.get(org.osgi.framework.Constants.BUNDLE_SYMBOLICNAME);
+            if (bsn != null) {
+                int semi = bsn.indexOf(';');
+                ids.add((semi < 0 ? bsn : bsn.substring(0, semi)).trim());
+            }
+            String id = PluginPolicy.pluginId(h);
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        for (StoredPlugin p : staged) {
+            ids.add(p.id());
         }
         return ids;
     }

@@ -11,6 +11,9 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.gatehouse.config.edit.PathSyntaxException;
+import io.gatehouse.config.edit.Paths;
+
 /**
  * A config section as Config Admin properties, and back. Config Admin allows only scalars and
  * arrays of one scalar type, so nested objects become dotted keys ({@code reload.mode}); arrays of
@@ -93,7 +96,7 @@ final class SectionProperties {
             if (VALUE.equals(key) && v instanceof List) {
                 return v;
             }
-            String[] parts = key.split("\\.");
+            String[] parts = keyPath(key);
             Map<String, Object> at = root;
             for (int i = 0; i < parts.length - 1; i++) {
                 Object next = at.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
@@ -108,6 +111,15 @@ final class SectionProperties {
             at.put(parts[parts.length - 1], v);
         }
         return root;
+    }
+
+    /** A property key's path: dotted, with quoted segments for keys that contain dots. */
+    private static String[] keyPath(String key) {
+        try {
+            return Paths.split(key).toArray(String[]::new);
+        } catch (PathSyntaxException e) {
+            return new String[] {key}; // a key someone else wrote that is not a path: keep it whole
+        }
     }
 
     private static Object fromProperty(Object v) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.config.edit.Paths;
 
 /** An immutable parsed config. */
 final class Snapshot implements ConfigSnapshot {
@@ -40,7 +41,8 @@ final class Snapshot implements ConfigSnapshot {
     @Override
     public Optional<Object> get(String path) {
         Object at = root;
-        for (String key : path.split("\\.")) {
+        // keys with dots are quoted: plugins.entries."io.gatehouse.example".enabled
+        for (String key : Paths.split(path)) {
             if (!(at instanceof Map<?, ?> m) || !m.containsKey(key)) {
                 return Optional.empty();
             }

@@ -49,6 +49,29 @@ class SectionPropertiesTest {
     }
 
     @Test
+    void editsOfKeysWithDotsAreQuotedPaths() {
+        Map<String, Object> before = Map.of("entries", Map.of("io.x.y", Map.of("enabled", true)));
+        Map<String, Object> after = Map.of("entries", Map.of("io.x.y", Map.of("enabled", false)));
+        assertEquals(Map.of("plugins.entries.\"io.x.y\".enabled", false), ConfigAdminBridge.edits("plugins", before, after));
+    }
+
+    @Test
+    void quotedPropertyKeysAddressKeysWithDots() {
+        Hashtable<String, Object> props = new Hashtable<>(Map.of("entries.\"io.x.y\".enabled", false));
+        assertEquals(Map.of("entries", Map.of("io.x.y", Map.of("enabled", false))), SectionProperties.unflatten(props));
+    }
+
+    @Test
+    void configGetReadsQuotedPaths() {
+        Map<String, Object> root = Map.of("plugins", Map.of("entries", Map.of("io.x.y", Map.of("enabled", false))));
+        assertEquals(false, ConfigCommands.lookup(root, "plugins.entries.\"io.x.y\".enabled"));
+        assertEquals(ConfigCommands.MISSING, ConfigCommands.lookup(root, "plugins.entries.io.x.y.enabled"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ConfigCommands.lookup(root, "plugins.entries.\"io.x.y.enabled"));
+        assertTrue(e.getMessage().contains("column 17"), e.getMessage());
+    }
+
+    @Test
     void frameworkKeysAreIgnored() {
         Hashtable<String, Object> props = SectionProperties.flatten(Map.of("level", "info"));
         props.put("service.pid", "gatehouse.logging");

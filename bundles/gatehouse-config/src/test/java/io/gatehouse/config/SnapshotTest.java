@@ -26,6 +26,18 @@ class SnapshotTest {
     }
 
     @Test
+    void quotedSegmentsAddressKeysWithDots() {
+        Map<String, Object> entries = Map.of("io.gatehouse.example", Map.of("enabled", false),
+                "io", Map.of("gatehouse", Map.of("example", Map.of("enabled", true))));
+        Snapshot s = new Snapshot(Map.of("plugins", Map.of("entries", entries)), "h", Path.of("f"), 1L);
+        assertEquals(Optional.of(false), s.get("plugins.entries.\"io.gatehouse.example\".enabled"));
+        assertEquals(Optional.of(true), s.get("plugins.entries.io.gatehouse.example.enabled"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.get("plugins.entries.\"io.gatehouse.example.enabled"));
+        assertTrue(e.getMessage().contains("column 17"), e.getMessage());
+    }
+
+    @Test
     void snapshotIsDeeplyImmutableAndDetachedFromItsInput() {
         List<Object> list = new ArrayList<>(List.of("a"));
         Map<String, Object> inner = new HashMap<>(Map.of("list", list));

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 class SystemPackagesIT {
     /** Launcher.SYSTEM_PACKAGES_EXTRA in runtime/launcher. */
     static final Map<String, Version> PRODUCTION = Map.of(
-            "io.gatehouse.launcher.api", Version.parseVersion("1.0.0"),
+            "io.gatehouse.launcher.api", Version.parseVersion("1.1.0"),
             "org.slf4j", Version.parseVersion("2.0.17"),
             "org.slf4j.event", Version.parseVersion("2.0.17"),
             "org.slf4j.spi", Version.parseVersion("2.0.17"),
@@ -77,7 +77,7 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(12, gatehouseBundles,
+        assertEquals(13, gatehouseBundles,
                 "io.gatehouse.* bundles (api, watch, config, routing, agents, logging, http, gateway, shell, channels, channel.openai, channel.webchat)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);

@@ -27,6 +27,10 @@ public interface ConfigSnapshot {
     /**
      * The value at a dotted path ({@code gateway.port}, {@code agents.list}), as plain Java values:
      * {@link Map}, {@link java.util.List}, {@link String}, {@link Number}, {@link Boolean}; or empty.
+     * A key that contains dots is written double-quoted, with {@code \"} and {@code \\} escapes
+     * inside: {@code plugins.entries."io.gatehouse.example".enabled}.
+     *
+     * @throws IllegalArgumentException for a malformed path (an unterminated quote), naming the column
      */
     Optional<Object> get(String path);
 

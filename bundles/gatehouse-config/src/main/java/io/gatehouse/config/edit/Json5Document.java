@@ -13,8 +13,8 @@ import java.util.OptionalInt;
  * key order, quoting, indentation, line breaks.
  *
  * <p>Paths are lists of keys; a segment addressing an array is an element index ({@code 0}, not
- * {@code 00}). The dotted form {@code bindings.0.agentId} splits at every dot, so keys containing
- * dots need the list form.
+ * {@code 00}). In the dotted form ({@code bindings.0.agentId}) a key containing dots is written
+ * double-quoted: {@code plugins.entries."io.x.y".enabled} (see {@link Paths#split}).
  *
  * <p>Every edit is checked before it is returned: the new text must parse, and read to exactly the
  * old value with the one change. Anything else is refused with an {@link EditException} naming the
@@ -78,7 +78,11 @@ public final class Json5Document {
         return Optional.ofNullable(node);
     }
 
-    /** {@link #locate(List)} of a dotted path ({@code gateway.port}, {@code bindings.0.agentId}; "" is the root). */
+    /**
+     * {@link #locate(List)} of a dotted path ({@code gateway.port}, {@code bindings.0.agentId}; "" is the root).
+     *
+     * @throws PathSyntaxException for a malformed path (an unterminated quote)
+     */
     public Optional<Location> locate(String dottedPath) {
         return locate(Paths.split(dottedPath));
     }
@@ -103,7 +107,7 @@ public final class Json5Document {
 
     /** {@link #set(List, Object)} with a dotted path. */
     public String set(String dottedPath, Object value) throws EditException {
-        return set(Paths.split(dottedPath), value);
+        return set(split("set", dottedPath), value);
     }
 
     /**
@@ -138,7 +142,7 @@ public final class Json5Document {
 
     /** {@link #unset(List)} with a dotted path. */
     public String unset(String dottedPath) throws EditException {
-        return unset(Paths.split(dottedPath));
+        return unset(split("unset", dottedPath));
     }
 
     /**
@@ -154,6 +158,14 @@ public final class Json5Document {
             return text;
         }
         return verified("unset", path, editor.text(), Values.without(toJava(), path));
+    }
+
+    private static List<String> split(String operation, String dottedPath) throws EditException {
+        try {
+            return Paths.split(dottedPath);
+        } catch (PathSyntaxException e) {
+            throw new EditException(operation, dottedPath, "malformed path: " + e.reason() + " at column " + e.column());
+        }
     }
 
     /** The edited text, after checking that it reads as exactly the intended value. */

@@ -52,12 +52,25 @@ public final class ConfigDiff {
      */
     public static List<String> changedValuePaths(Object before, Object after) {
         List<String> paths = new ArrayList<>();
-        diff(before, true, after, true, "", paths);
+        for (List<String> segments : changedSegments(before, after)) {
+            paths.add(segments.isEmpty() ? ROOT : String.join(".", segments));
+        }
         return paths;
     }
 
-    private static void diff(Object prev, boolean prevPresent, Object next, boolean nextPresent, String prefix,
-            List<String> out) {
+    /**
+     * As {@link #changedValuePaths}, each path as its list of keys (the root is the empty list), so
+     * keys that contain dots stay distinguishable from nesting; an editor needs that, the reference's
+     * dotted strings cannot say it.
+     */
+    public static List<List<String>> changedSegments(Object before, Object after) {
+        List<List<String>> paths = new ArrayList<>();
+        diff(before, true, after, true, List.of(), paths);
+        return paths;
+    }
+
+    private static void diff(Object prev, boolean prevPresent, Object next, boolean nextPresent, List<String> prefix,
+            List<List<String>> out) {
         if (prevPresent == nextPresent && (prev == next || scalarEquals(prev, next))) {
             return;
         }
@@ -65,7 +78,9 @@ public final class ConfigDiff {
             for (String key : unionKeys(p, n)) {
                 boolean inPrev = p.containsKey(key);
                 boolean inNext = n.containsKey(key);
-                String child = prefix.isEmpty() ? key : prefix + "." + key;
+                List<String> child = new ArrayList<>(prefix.size() + 1);
+                child.addAll(prefix);
+                child.add(key);
                 diff(p.get(key), inPrev, n.get(key), inNext, child, out);
             }
             return;
@@ -74,7 +89,7 @@ public final class ConfigDiff {
                 && deepEquals(prev, next)) {
             return;
         }
-        out.add(prefix.isEmpty() ? ROOT : prefix);
+        out.add(List.copyOf(prefix));
     }
 
     /** The reference's {@code ===} on the values it does not recurse into (no objects, no arrays). */

@@ -33,7 +33,8 @@ import io.gatehouse.api.config.ReloadRuleProvider;
  * <tr><td>tools, skills, audio, talk, messages, ui, logging, memorySearch, canvasHost</td><td>hot</td>
  *     <td>reload-tools, reload-skills, reload-audio, reload-talk, reload-messages, reload-ui, reload-logging,
  *     reload-memory, reload-canvas</td></tr>
- * <tr><td>plugins.entries</td><td>hot</td><td>reload-plugins</td></tr>
+ * <tr><td>plugins.entries, plugins.allow</td><td>hot</td><td>reload-plugins</td></tr>
+ * <tr><td>plugins.maven</td><td>hot</td><td>(none: read on each install)</td></tr>
  * <tr><td>gateway.auth</td><td>hot</td><td>reload-auth (new tokens apply to the next request)</td></tr>
  * <tr><td>gateway, discovery, plugins.installs, plugins.load</td><td>restart</td><td></td></tr>
  * <tr><td>gateway.reload, gateway.remote, meta</td><td>none</td><td></td></tr>
@@ -76,6 +77,10 @@ public final class DefaultReloadRules implements ReloadRuleProvider {
             hot("canvasHost", "reload-canvas"),
             // plugin enable/disable applies in place; what is installed and loaded from where needs a restart
             hot("plugins.entries", "reload-plugins"),
+            // the allow list decides which installed plugins may start: applied by starting/stopping bundles
+            hot("plugins.allow", "reload-plugins"),
+            // where plugins:install looks up maven coordinates; read on each install, nothing to reload
+            hot("plugins.maven"),
             restart("plugins.installs"),
             restart("plugins.load"),
             // port, bind, TLS, HTTP: everything under gateway not covered by a more specific rule

@@ -96,11 +96,6 @@ class ReloadPlanConformanceTest {
                     + " restarts (the safe default); the reference has a none rule for it",
             EnumSet.of(Field.restartGateway, Field.restartReasons, Field.noopPaths, Field.noop));
 
-    private static final Divergence PLUGINS_POLICY = new Divergence(
-            "our spec hot-reloads plugins.entries only; other plugins.* keys (allow, deny, ...) are not"
-                    + " covered and restart; the reference hot-reloads all plugin policy",
-            EnumSet.of(Field.restartGateway, Field.restartReasons, Field.hotReasons));
-
     private static final Divergence PLUGIN_ENTRY_CHANNEL = new Divergence(
             "a plugin entry enables or disables the plugin bundle itself (reload-plugins), which starts or"
                     + " stops its channel; channel bundles own channels.<id> only, so there is no restart-channel;"
@@ -148,7 +143,6 @@ class ReloadPlanConformanceTest {
             Map.entry("treats diagnostics.stuckSessionWarnMs as no-op", UNCOVERED_NOT_NONE),
             Map.entry("rule probe: identity.name -> noop", UNCOVERED_NOT_NONE),
             Map.entry("rule probe: wizard.lastRunAt -> noop", UNCOVERED_NOT_NONE),
-            Map.entry("rule probe: plugins.allow -> hot:reloadPlugins,disposeMcpRuntimes", PLUGINS_POLICY),
             Map.entry("restarts loaded channel plugins when plugin entry state changes", PLUGIN_ENTRY_CHANNEL),
             Map.entry("treats plugin install timestamp-only changes as no-op", INSTALL_TIMESTAMPS),
             Map.entry("empty registry: channels.telegram.botToken has no rule -> restart (before channel registry"

@@ -73,6 +73,17 @@ class GatehouseSchemaTest {
     }
 
     @Test
+    void pluginEntriesCarryConfigAndMavenNamesTheLocalRepository() throws Exception {
+        assertEquals(List.of(), check("{ plugins: { maven: { localRepository: '/srv/m2' },"
+                + " entries: { 'io.gatehouse.config': { enabled: true, config: { prefix: 'HEY: ', delayMs: 5 } } } } }"));
+        List<Issue> bad = check("{ plugins: { maven: { localRepository: 5 },"
+                + " entries: { 'io.gatehouse.config': { config: 'not an object' } } } }");
+        assertEquals(2, bad.size(), bad.toString());
+        assertTrue(bad.stream().anyMatch(i -> i.path().equals("plugins.maven.localRepository")), bad.toString());
+        assertTrue(bad.stream().anyMatch(i -> i.path().equals("plugins.entries.io.gatehouse.config.config")), bad.toString());
+    }
+
+    @Test
     void bindingToAnUnknownAgentIsAWarningAndDuplicateAgentsAnError() throws Exception {
         Issue w = only(check("{ agents: { list: [ { id: 'a' } ] }, bindings: [ { agentId: 'b', match: { channel: 'webchat' } } ] }"));
         assertTrue(w.warning());

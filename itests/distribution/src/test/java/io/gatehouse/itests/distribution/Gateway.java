@@ -131,6 +131,15 @@ final class Gateway implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Whether the gateway log holds {@code text} (false while it cannot be read). */
+    boolean logContains(String text) {
+        try {
+            return log().contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static void await(Duration within, BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.gatehouse.launcher.api.LauncherControl;
 import io.gatehouse.launcher.api.ListeningSocket;
+import io.gatehouse.launcher.api.PluginStore;
 
 /**
  * What the launcher registers in production before it starts the bundles, registered here from the
@@ -28,8 +29,10 @@ public final class LauncherServices implements AutoCloseable {
     private final TestListeningSocket gateway;
     private final TestListeningSocket admin;
     private final RecordingLauncherControl launcher;
+    private final TestPluginStore pluginStore;
 
     private ServiceRegistration<LauncherControl> launcherRegistration;
+    private ServiceRegistration<PluginStore> pluginStoreRegistration;
     private ServiceRegistration<ListeningSocket> gatewayRegistration;
     private ServiceRegistration<ListeningSocket> adminRegistration; // guarded by this
 
@@ -45,6 +48,7 @@ public final class LauncherServices implements AutoCloseable {
         // The shell reads the token when it activates, which needs the admin socket registered below.
         Files.writeString(dataDir.resolve("admin.token"), adminToken + "\n", StandardCharsets.US_ASCII);
         this.launcher = new RecordingLauncherControl(home, config);
+        this.pluginStore = new TestPluginStore(dataDir.resolve("plugins"));
         TestListeningSocket g = TestListeningSocket.bind(ListeningSocket.GATEWAY);
         TestListeningSocket a;
         try {
@@ -60,6 +64,7 @@ public final class LauncherServices implements AutoCloseable {
     static LauncherServices start(BundleContext context) throws IOException {
         LauncherServices s = new LauncherServices(context);
         s.launcherRegistration = context.registerService(LauncherControl.class, s.launcher, null);
+        s.pluginStoreRegistration = context.registerService(PluginStore.class, s.pluginStore, null);
         s.gatewayRegistration = context.registerService(ListeningSocket.class, s.gateway, socketProperties(s.gateway));
         s.registerAdminSocket();
         return s;
@@ -92,6 +97,10 @@ public final class LauncherServices implements AutoCloseable {
         return launcher;
     }
 
+    public TestPluginStore pluginStore() {
+        return pluginStore;
+    }
+
     public String adminToken() {
         return adminToken;
     }
@@ -119,7 +128,7 @@ public final class LauncherServices implements AutoCloseable {
     public synchronized void close() throws Exception {
         // Services first, so the servers inside the framework stop taking connections, then the sockets.
         for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {adminRegistration, gatewayRegistration,
-                launcherRegistration}) {
+                pluginStoreRegistration, launcherRegistration}) {
             if (r != null) {
                 try {
                     r.unregister();
@@ -131,6 +140,7 @@ public final class LauncherServices implements AutoCloseable {
         adminRegistration = null;
         gatewayRegistration = null;
         launcherRegistration = null;
+        pluginStoreRegistration = null;
         gateway.close();
         admin.close();
         LoggerFactory.getLogger(LauncherServices.class).info("launcher services unregistered, {} and {} closed",

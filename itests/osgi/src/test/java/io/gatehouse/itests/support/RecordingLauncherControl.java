@@ -25,6 +25,11 @@ public final class RecordingLauncherControl implements LauncherControl {
         return List.copyOf(restartRequests);
     }
 
+    /** Forgets the recorded requests (between tests). */
+    public void clearRestartRequests() {
+        restartRequests.clear();
+    }
+
     @Override
     public long requestRestart(String reason) {
         restartRequests.add(reason);

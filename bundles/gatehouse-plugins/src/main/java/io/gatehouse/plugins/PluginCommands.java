@@ -1,0 +1,113 @@
+package io.gatehouse.plugins;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.gatehouse.api.plugins.PluginInfo;
+
+/** {@code plugins:list|info|install|update|uninstall|enable|disable}. Failing commands throw (non-zero exit). */
+@Component(service = PluginCommands.class, property = {
+        "osgi.command.scope=plugins",
+        "osgi.command.function=list",
+        "osgi.command.function=info",
+        "osgi.command.function=install",
+        "osgi.command.function=update",
+        "osgi.command.function=uninstall",
+        "osgi.command.function=enable",
+        "osgi.command.function=disable"})
+public final class PluginCommands {
+    private final PluginManager manager;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Activate
+    public PluginCommands(@Reference PluginManager manager) {
+        this.manager = manager;
+    }
+
+    @Descriptor("List plugins: built-in and installed, with state (enabled, disabled, failed, pending-restart, rejected) and reason")
+    public String list(
+            @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson)
+            throws JsonProcessingException {
+        List<PluginInfo> rows = manager.list();
+        if (asJson) {
+            return json.writeValueAsString(rows);
+        }
+        if (rows.isEmpty()) {
+            return "no plugins";
+        }
+        int w = Math.max(2, rows.stream().mapToInt(r -> r.id().length()).max().orElse(2));
+        String fmt = "%-" + w + "s %-14s %-15s %-30s %s%n";
+        StringBuilder b = new StringBuilder(String.format(fmt, "ID", "VERSION", "STATE", "SOURCE", "REASON"));
+        for (PluginInfo r : rows) {
+            b.append(String.format(fmt, r.id(), r.version() == null ? "-" : r.version(), r.state(), r.source(),
+                    r.reason() == null ? "" : r.reason()));
+        }
+        return b.toString();
+    }
+
+    @Descriptor("Show one plugin: state, name, description, bundles, staged entry, rolled-back changes")
+    public String info(
+            @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson,
+            @Descriptor("plugin id, e.g. io.gatehouse.channel.openai") String id) throws JsonProcessingException {
+        Map<String, Object> info = manager.info(id);
+        if (asJson) {
+            return json.writeValueAsString(info);
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Object> e : info.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof List<?> l) {
+                b.append(e.getKey()).append(":").append(l.isEmpty() ? " (none)" : "").append('\n');
+                for (Object o : l) {
+                    b.append("  - ").append(o).append('\n');
+                }
+            } else if (v != null) {
+                b.append(e.getKey()).append(": ").append(v).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    @Descriptor("Install a plugin: validate the bundle jar (or feature file), stage it, request one framework restart")
+    public String install(@Descriptor("a file path (relative paths are relative to the gateway home), mvn:group/artifact/version "
+            + "or group:artifact:version from the local Maven repository") String artifact) throws Exception {
+        return manager.install(artifact);
+    }
+
+    @Descriptor("Update an installed plugin from its recorded source (or the given one); same checksum: nothing to do")
+    public String update(@Descriptor("plugin id") String id,
+            @Descriptor("new source: file path or Maven coordinates (default: where it was installed from)") String... source)
+            throws Exception {
+        return manager.update(id, source.length == 0 ? null : source[0]);
+    }
+
+    @Descriptor("Uninstall an installed plugin (a deploy-folder plugin's file is deleted too) and request one framework restart")
+    public String uninstall(@Descriptor("plugin id") String id) throws Exception {
+        return manager.uninstall(id);
+    }
+
+    @Descriptor("Enable a plugin in process (bundle start, no restart): sets plugins.entries.<id>.enabled = true in gatehouse.json")
+    public String enable(@Descriptor("plugin id") String id) throws Exception {
+        PluginInfo r = manager.setEnabled(id, true);
+        if (PluginInfo.FAILED.equals(r.state())) {
+            throw new IllegalStateException("plugin " + id + " is enabled in the config but failed to start: " + r.reason());
+        }
+        return "plugin " + id + ": " + r.state() + (r.reason() == null ? "" : " (" + r.reason() + ")");
+    }
+
+    @Descriptor("Disable a plugin in process (bundle stop after its in-flight work drains): sets plugins.entries.<id>.enabled = false")
+    public String disable(@Descriptor("plugin id") String id) throws Exception {
+        PluginInfo r = manager.setEnabled(id, false);
+        return "plugin " + id + ": " + r.state() + (r.reason() == null ? "" : " (" + r.reason() + ")");
+    }
+}
