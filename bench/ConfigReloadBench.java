@@ -1574,16 +1574,6 @@ public final class ConfigReloadBench {
         return n;
     }
 
-    static String firstLine(String s) {
-        String t = s.strip();
-        int nl = t.indexOf('\n');
-        return abbreviate(nl < 0 ? t : t.substring(0, nl));
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
-    }
-
     static String fmt3(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }

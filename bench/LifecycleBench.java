@@ -3,24 +3,19 @@ import static support.BenchSupport.*;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.BindException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import support.BenchFailure;
 import support.BenchSupport;
+import support.ConnectLoop;
+import support.Gateway;
 import support.ShellResult;
 import support.Table;
 
@@ -58,7 +53,6 @@ public final class LifecycleBench {
 
     static final Pattern READY_LINE = Pattern.compile(
             "gateway ready on (\\S+) in (\\d+) ms \\(framework (\\d+), restarts so far (\\d+)\\)");
-    static final Pattern RESTARTS_FIELD = Pattern.compile("\"restarts\"\\s*:\\s*(\\d+)");
 
     final Path home;
     final int coldStarts;
@@ -199,11 +193,10 @@ public final class LifecycleBench {
         if (restartsBefore != 0) {
             throw new BenchFailure("a fresh gateway reports " + restartsBefore + " restarts");
         }
-        LoadClient load = new LoadClient(g.listen);
-        Thread loadThread = new Thread(load, "bench-load");
-        loadThread.setDaemon(true);
+        ConnectLoop.Tally load = new ConnectLoop.Tally("restarts");
+        ConnectLoop client = new ConnectLoop(g.listen, "gatehouse-lifecycle-bench", load);
         if (withClient) {
-            loadThread.start();
+            client.start();
         }
         List<Double> restartMs = new ArrayList<>();
         List<Double> replyMs = new ArrayList<>();
@@ -222,13 +215,7 @@ public final class LifecycleBench {
                 Thread.sleep(pauseMs);
             }
         } finally {
-            load.stop.set(true);
-            if (withClient) {
-                loadThread.join(READ_TIMEOUT_MS + 5_000L);
-            }
-        }
-        if (loadThread.isAlive()) {
-            throw new BenchFailure("the client thread did not finish");
+            client.stop();
         }
         Thread.sleep(settleMs);
         double rssAfter = rssMb(g.pid);
@@ -270,10 +257,10 @@ public final class LifecycleBench {
         if (withClient) {
             t.section("Client during the restarts: new connection per GET /healthz, Connection: close");
             t.count("requests", load.total(), "", "");
-            t.count("ok (200)", load.ok, "", "");
-            t.count("refused (ConnectException)", load.refused, "0", verdict(load.refused <= TARGET_REFUSED));
-            t.count("failed (other IOException)", load.failedIo, "", "");
-            t.count("failed (not 200)", load.failedStatus, "", "");
+            t.count("ok (200)", load.ok(), "", "");
+            t.count("refused (ConnectException)", load.refused(), "0", verdict(load.refused() <= TARGET_REFUSED));
+            t.count("failed (other IOException)", load.failedIo(), "", "");
+            t.count("failed (not 200)", load.failedStatus(), "", "");
             t.row("request latency (longest = max)", load.latenciesMs(), "ms", "", "");
         } else {
             t.section("Client during the restarts: not run (--no-client)");
@@ -282,9 +269,9 @@ public final class LifecycleBench {
         System.out.println();
         System.out.println("PASS/MISS is informational: cold start and restart are judged on the median, RSS on the");
         System.out.println("largest idle reading, refused connections on the count. Exit status 0 unless the harness failed.");
-        if (!load.errors.isEmpty()) {
+        if (!load.errors().isEmpty()) {
             System.out.println("Client errors by kind:");
-            load.errors.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %6d  %s%n", v, k));
+            load.errors().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %6d  %s%n", v, k));
         }
         if (restartsAfter != restartsBefore + restarts) {
             throw new BenchFailure("expected " + (restartsBefore + restarts) + " restarts in gateway:status, got "
@@ -294,85 +281,14 @@ public final class LifecycleBench {
 
     // ------------------------------------------------------------------------------------- gateway
 
-    static final class Gateway {
-        Process process;
-        long pid;
-        String listen;
-        double readyMs;
-        Path console;
-    }
-
     /** Starts {@code bin/gatehouse run} and returns once GET /healthz answers 200. */
     Gateway launch() throws IOException, InterruptedException, BenchFailure {
-        Path run = home.resolve("data/run");
-        // Stale files of an earlier run must not point the probe anywhere; the launcher writes new ones.
-        Files.deleteIfExists(run.resolve("gateway.listen"));
-        Files.deleteIfExists(run.resolve("admin.port"));
-        Gateway g = new Gateway();
-        g.console = outDir.resolve("console-" + (++launches) + ".out");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "--home", home.toString(), "run")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(g.console.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("GATEHOUSE_HOME");
-        long t0 = System.nanoTime();
-        g.process = pb.start();
-        CHILDREN.add(g.process);
-        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(READY_DEADLINE_MS);
-        String lastProblem = "no answer yet";
-        while (true) {
-            if (!g.process.isAlive()) {
-                throw new BenchFailure("the gateway exited with status " + g.process.exitValue() + " during start\n"
-                        + tail(g.console, 20));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new BenchFailure("not ready within " + READY_DEADLINE_MS + " ms (" + lastProblem + ")\n"
-                        + tail(g.console, 20));
-            }
-            String listen = readTrimmed(run.resolve("gateway.listen"));
-            if (listen != null) {
-                try {
-                    int code = healthz(listen);
-                    if (code == 200) {
-                        g.readyMs = (System.nanoTime() - t0) / 1e6;
-                        g.listen = listen;
-                        break;
-                    }
-                    lastProblem = "/healthz answered " + code;
-                } catch (IOException e) {
-                    lastProblem = e.toString();
-                }
-            }
-            Thread.sleep(5);
-        }
-        g.pid = g.process.pid();
-        // bin/gatehouse execs java, so the child is the JVM; trust the pid file should that ever change.
-        String pidFile = readTrimmed(run.resolve("gatehouse.pid"));
-        if (pidFile != null && !pidFile.equals(Long.toString(g.pid))) {
-            long filePid = Long.parseLong(pidFile);
-            if (ProcessHandle.of(filePid).map(ProcessHandle::isAlive).orElse(false)) {
-                g.pid = filePid;
-            }
-        }
-        return g;
+        return Gateway.launch(home, outDir.resolve("console-" + (++launches) + ".out"), "gatehouse-lifecycle-bench",
+                READY_DEADLINE_MS, 5);
     }
 
-    /** SIGTERM (Process.destroy), waits for the exit; returns the time it took. SIGKILL after the deadline. */
     double stop(Gateway g) throws InterruptedException, BenchFailure {
-        long t0 = System.nanoTime();
-        g.process.destroy();
-        boolean exited = g.process.waitFor(STOP_DEADLINE_MS, TimeUnit.MILLISECONDS);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (!exited) {
-            g.process.destroyForcibly();
-            g.process.waitFor(10, TimeUnit.SECONDS);
-            throw new BenchFailure("the gateway did not stop within " + STOP_DEADLINE_MS + " ms of SIGTERM; killed it");
-        }
-        CHILDREN.remove(g.process);
-        if (ProcessHandle.of(g.pid).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new BenchFailure("pid " + g.pid + " is still alive after the gateway process exited");
-        }
-        return ms;
+        return g.stop(STOP_DEADLINE_MS);
     }
 
     static final class RestartTiming {
@@ -445,16 +361,7 @@ public final class LifecycleBench {
     }
 
     long statusRestarts(Gateway g) throws IOException, BenchFailure {
-        ShellResult r = shell("gateway:status --json");
-        if (r.status != 0) {
-            // e.g. the command is not registered yet while a new framework starts
-            throw new IOException("gateway:status exited with " + r.status + ": " + (r.err + r.out).strip());
-        }
-        Matcher m = RESTARTS_FIELD.matcher(r.out);
-        if (!m.find()) {
-            throw new BenchFailure("no \"restarts\" field in gateway:status --json: " + r.out);
-        }
-        return Long.parseLong(m.group(1));
+        return g.statusRestarts(false);
     }
 
     // ------------------------------------------------------------------------- remote shell (wire)
@@ -469,76 +376,6 @@ public final class LifecycleBench {
     /** GET /healthz on a new connection with Connection: close, the whole response read; returns the status code. */
     static int healthz(String listen) throws IOException {
         return BenchSupport.healthz(listen, "gatehouse-lifecycle-bench", true);
-    }
-    /** A client thread: new TCP connection per GET /healthz, as fast as it can, until stopped. */
-    static final class LoadClient implements Runnable {
-        final String listen;
-        final AtomicBoolean stop = new AtomicBoolean();
-        volatile long ok;
-        volatile long refused;
-        volatile long failedIo;
-        volatile long failedStatus;
-        final Map<String, Long> errors = new TreeMap<>();
-        long[] latencyNs = new long[1 << 16];
-        int latencies;
-
-        LoadClient(String listen) {
-            this.listen = listen;
-        }
-
-        long total() {
-            return ok + refused + failedIo + failedStatus;
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                long t0 = System.nanoTime();
-                try {
-                    int code = healthz(listen);
-                    if (code == 200) {
-                        ok++;
-                    } else {
-                        failedStatus++;
-                        error("HTTP " + code);
-                    }
-                } catch (ConnectException e) {
-                    refused++;
-                    error("refused: " + e.getMessage());
-                } catch (BindException e) {
-                    failedIo++;
-                    error("client-side bind: " + e.getMessage());
-                } catch (SocketTimeoutException e) {
-                    failedIo++;
-                    error("timeout: " + e.getMessage());
-                } catch (IOException | RuntimeException e) {
-                    failedIo++;
-                    error(e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-                record(System.nanoTime() - t0);
-            }
-        }
-
-        void error(String kind) {
-            synchronized (errors) {
-                errors.merge(kind, 1L, Long::sum);
-            }
-        }
-
-        void record(long ns) {
-            if (latencies == latencyNs.length) {
-                latencyNs = Arrays.copyOf(latencyNs, latencies * 2);
-            }
-            latencyNs[latencies++] = ns;
-        }
-
-        List<Double> latenciesMs() {
-            List<Double> l = new ArrayList<>(latencies);
-            for (int i = 0; i < latencies; i++) {
-                l.add(latencyNs[i] / 1e6);
-            }
-            return l;
-        }
     }
 
     // ----------------------------------------------------------------------------- the gateway log

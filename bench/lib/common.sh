@@ -1,4 +1,4 @@
-# Shared by bench/lifecycle.sh, bench/config-reload.sh and bench/e2e.sh; sourced, not run. The caller sets
+# Shared by bench/lifecycle.sh, bench/config-reload.sh, bench/e2e.sh and bench/plugins.sh; sourced, not run. The caller sets
 # `script` (its name, for messages), `keep` (1: keep the temp home) and `kept_note` (what the kept
 # home holds), and runs with `set -euo pipefail`.
 #

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the benchmark harnesses (bench/LifecycleBench.java, bench/ConfigReloadBench.java) share:
+ * What the benchmark harnesses (bench/*Bench.java) share:
  * child processes, the admin-shell client, the /healthz probe, readings of the host, statistics
  * and number formatting, option parsing. No dependencies beyond the JDK 17.
  */
@@ -272,6 +272,18 @@ public final class BenchSupport {
         } catch (NoSuchFileException e) {
             return null;
         }
+    }
+
+    /** The first line of a text (stripped), abbreviated, for a message. */
+    public static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return abbreviate(nl < 0 ? t : t.substring(0, nl));
+    }
+
+    /** At most 160 characters, "..." marking a cut. */
+    public static String abbreviate(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
     }
 
     /** The last n lines of a file, indented, for an error message. */
