@@ -127,7 +127,7 @@ public final class DeployFolder implements ArtifactInstaller {
             c = manager.validator().validate(file);
         } catch (InvalidArtifactException e) {
             if (e.unreadable() && stillCopying(file)) {
-                LOG.debug("deploy folder: {} is not complete yet ({}); checking again", file, e.getMessage());
+                LOG.info("deploy folder: {} is not complete yet ({}); checking again in {} ms", file, e.getMessage(), recheckMs);
                 manager.forget(source);
                 schedule(file);
                 return;

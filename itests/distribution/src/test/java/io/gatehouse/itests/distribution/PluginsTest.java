@@ -252,8 +252,8 @@ class PluginsTest {
         try (OutputStream out = Files.newOutputStream(target)) {
             out.write(TestJars.truncatedExample(0.5));
             out.flush();
-            // FileInstall polls every second: let it see the partial file twice
-            Gateway.await(Duration.ofSeconds(10), () -> g.logContains("example.jar"), "the deploy scan to notice example.jar");
+            Gateway.await(Duration.ofSeconds(10), () -> g.logContains("example.jar is not complete yet"),
+                    "the deploy folder to see the partial example.jar");
             JsonNode seen = plugin(ID);
             assertTrue(seen == null, "a partial jar is not installed: " + seen);
             out.write(Files.readAllBytes(TestJars.EXAMPLE), (int) (Files.size(TestJars.EXAMPLE) * 0.5),
@@ -346,8 +346,11 @@ class PluginsTest {
         assertShouterAnswers(null);
         long settled = restarts();
         assertTrue(g.log().contains("rolling back to the last good set"), "the launcher says why");
-        Gateway.await(Duration.ofSeconds(5), () -> g.logContains("scan"), "a few more deploy scans");
+        // the framework the rollback started scanned deploy/ again and left the failed file alone
+        Gateway.await(Duration.ofSeconds(10), () -> g.logContains("unresolvable.jar: io.gatehouse.test.unresolvable 1.0.0 was rolled back"),
+                "the deploy folder to skip the rolled-back file");
         assertEquals(settled, restarts(), "a rolled-back deploy file is not retried until it changes");
+        assertEquals("failed", plugin("io.gatehouse.test.unresolvable").path("state").asText());
         assertLoadClean();
     }
 
