@@ -48,13 +48,15 @@ public final class GatewayConnectorFactory implements ConnectorFactory {
     private final BundleContext context;
     private final ListeningSocket socket;
     private final Config config;
+    private final InFlightRequests inFlight;
     private ServiceRegistration<Condition> started; // guarded by this
 
     @Activate
     public GatewayConnectorFactory(BundleContext context,
             @Reference(target = "(" + ListeningSocket.NAME + "=" + ListeningSocket.GATEWAY + ")") ListeningSocket socket,
-            Config config) {
+            @Reference InFlightRequests inFlight, Config config) {
         this.context = context;
+        this.inFlight = inFlight;
         this.socket = socket;
         this.config = config;
     }
@@ -111,6 +113,7 @@ public final class GatewayConnectorFactory implements ConnectorFactory {
                 this::connectorStarted, this::connectorStopping,
                 new HttpConnectionFactory(http));
         connector.setIdleTimeout(config.idleTimeoutMs());
+        connector.addBean(inFlight.connectionListener());
         connector.setName("gateway");
         closeFelixConnector(server);
         return connector;

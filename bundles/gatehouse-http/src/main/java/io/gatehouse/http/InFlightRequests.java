@@ -21,7 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * {@code Connection: close}, so keep-alive clients reconnect, and wait in the backlog for the next
  * framework, instead of reusing a connection that is about to go away.
  */
-@Component(service = {Filter.class, InFlightWork.class}, property = {
+@Component(service = {Filter.class, InFlightWork.class, InFlightRequests.class}, property = {
         "osgi.http.whiteboard.filter.name=gatehouse-inflight",
         "osgi.http.whiteboard.filter.pattern=/*",
         "osgi.http.whiteboard.filter.asyncSupported=true",
@@ -29,12 +29,19 @@ import jakarta.servlet.http.HttpServletResponse;
         "service.ranking:Integer=2147483647"})
 public final class InFlightRequests implements Filter, InFlightWork {
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final UnfilteredRequests unfiltered = new UnfilteredRequests();
     private volatile boolean draining;
+
+    /** Listens to the gateway connector's connections (added as a connector bean). */
+    UnfilteredRequests connectionListener() {
+        return unfiltered;
+    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         inFlight.incrementAndGet();
+        unfiltered.filterSaw(request.getRemoteAddr(), request.getRemotePort());
         boolean async = false;
         try {
             if (draining && response instanceof HttpServletResponse http) {
@@ -79,7 +86,7 @@ public final class InFlightRequests implements Filter, InFlightWork {
 
     @Override
     public int pending() {
-        return inFlight.get();
+        return inFlight.get() + unfiltered.pending();
     }
 
     @Override

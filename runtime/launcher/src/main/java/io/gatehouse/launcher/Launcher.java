@@ -51,6 +51,8 @@ public final class Launcher implements LauncherControl {
     public static final String READY_CONDITION = "gatehouse.ready";
     static final long READY_TIMEOUT_MS = 30_000;
     static final long FRAMEWORK_STOP_TIMEOUT_MS = 30_000;
+    /** How long in-flight counts must stay zero before the drain ends. */
+    static final long DRAIN_SETTLE_MS = 20;
     /** Start level of plugins from the plugin store (boot features use 2-50). */
     static final int PLUGIN_START_LEVEL = 80;
 
@@ -516,6 +518,7 @@ public final class Launcher implements LauncherControl {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.drainTimeoutMs());
         long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long quietSince = 0;
         while (true) {
             List<String> busy = new ArrayList<>();
             for (InFlightWork w : work) {
@@ -528,10 +531,22 @@ public final class Launcher implements LauncherControl {
                     // a stopping bundle; its work is gone with it
                 }
             }
-            if (busy.isEmpty()) {
-                return;
-            }
             long now = System.nanoTime();
+            if (busy.isEmpty()) {
+                // Zero twice, DRAIN_SETTLE_MS apart: a request Jetty is handing from its parser to the
+                // request filter is counted by neither for a moment.
+                if (quietSince == 0) {
+                    quietSince = now;
+                } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(DRAIN_SETTLE_MS)) {
+                    return;
+                }
+            } else {
+                quietSince = 0;
+            }
+            if (quietSince != 0) {
+                sleepPollInterval();
+                continue;
+            }
             if (now >= deadline) {
                 LOG.warn("in-flight work did not drain within {} ms, stopping anyway: {}", settings.drainTimeoutMs(), busy);
                 return;
@@ -540,12 +555,20 @@ public final class Launcher implements LauncherControl {
                 LOG.info("waiting for in-flight work before stopping: {}", busy);
                 nextReport = now + TimeUnit.SECONDS.toNanos(1);
             }
-            try {
-                Thread.sleep(5); // polling interval of a bounded wait on other bundles' counters
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!sleepPollInterval()) {
                 return;
             }
+        }
+    }
+
+    /** Polling interval of a bounded wait on other bundles' counters; false when interrupted. */
+    private static boolean sleepPollInterval() {
+        try {
+            Thread.sleep(5);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -87,7 +87,11 @@ final class LoadLoop implements AutoCloseable {
                     ok.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
-                    failures.add(String.valueOf(status));
+                    StringBuilder rest = new StringBuilder();
+                    for (String line; (line = in.readLine()) != null && rest.length() < 2000;) {
+                        rest.append(line).append(' ');
+                    }
+                    failures.add(status + " " + rest.toString().trim());
                 }
             } catch (ConnectException e) {
                 refused.incrementAndGet();

@@ -54,11 +54,12 @@ class PluginsTest {
         g.writeConfig("""
                 {
                   gateway: { bind: 'loopback', port: %d, reload: { deferralTimeoutMs: 10000 } },
-                  agents: { list: [ { id: 'main' }, { id: 'shouter', model: 'example-upper' } ] },
+                  agents: { list: [ { id: 'main' }, { id: 'shouter', model: 'example-upper' }, { id: 'slowpoke', model: 'slow' } ] },
                   models: { providers: { slow: { type: 'example-upper', delayMs: 400 } } },
                   bindings: [
                     { agentId: 'shouter', match: { channel: 'openai', peer: { kind: 'direct', id: 'shout' } } },
                     { agentId: 'shouter', match: { channel: 'webchat' } },
+                    { agentId: 'slowpoke', match: { channel: 'openai', peer: { kind: 'direct', id: 'slow' } } },
                   ],
                 }
                 """.formatted(port));
@@ -204,9 +205,19 @@ class PluginsTest {
         awaitRestarts(r0 + 1);
         assertShouterAnswers(null);
 
+        // a streamed reply from the plugin being updated is in flight: the restart waits for it
+        HttpResponse<java.util.stream.Stream<String>> streaming = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.getPort() + "/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"in flight\"}],\"user\":\"slow\"}"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, streaming.statusCode(), "the first delta is out: the reply is in flight");
         Path v2 = TestJars.exampleWithVersion(tmp, "0.9.1.test");
         Gateway.Result update = shell("plugins:update " + ID + " " + v2);
         assertEquals(0, update.exit(), update.toString());
+        String streamed = String.join("\n", streaming.body().toList());
+        assertTrue(streamed.contains("[DONE]") && streamed.replace("\"", "").contains("FLIGHT"),
+                "the in-flight reply completed across the update: " + streamed);
         awaitPlugin(ID, "enabled", "0.9.1.test");
         assertShouterAnswers(null);
 
@@ -341,8 +352,15 @@ class PluginsTest {
         JsonNode unresolved = awaitPlugin("io.gatehouse.test.unresolvable", "failed", null);
         assertTrue(unresolved.path("reason").asText().contains("io.gatehouse.does.not.exist"), unresolved.toString());
 
-        // the good plugin kept running through both rollbacks, and nothing loops
-        awaitPlugin(ID, "enabled", null);
+        // an update (through deploy/, where it was installed from) whose new version does not start:
+        // the old version comes back
+        String version = plugin(ID).path("version").asText();
+        copyIntoDeploy(TestJars.throwingActivator(tmp, ID, "9.9.9"), "example.jar"); // replaced in place
+        JsonNode failedUpdate = awaitPlugin(ID, "failed", "9.9.9");
+        assertTrue(failedUpdate.path("reason").asText().contains("test plugin refuses to start"), failedUpdate.toString());
+
+        // the good plugin kept running through the rollbacks, and nothing loops
+        awaitPlugin(ID, "enabled", version);
         assertShouterAnswers(null);
         long settled = restarts();
         assertTrue(g.log().contains("rolling back to the last good set"), "the launcher says why");

@@ -50,13 +50,18 @@ final class TestJars {
 
     /** A valid bundle whose activator throws on start. */
     static Path throwingActivator(Path dir) throws IOException {
+        return throwingActivator(dir, "io.gatehouse.test.throwing", "1.0.0");
+    }
+
+    /** A valid bundle with this name and version whose activator throws on start. */
+    static Path throwingActivator(Path dir, String symbolicName, String version) throws IOException {
         String cls = ThrowingActivator.class.getName().replace('.', '/') + ".class";
         byte[] bytes;
         try (InputStream in = TestJars.class.getClassLoader().getResourceAsStream(cls)) {
             bytes = in.readAllBytes();
         }
-        return bundle(dir, "throwing.jar", Map.of("Bundle-SymbolicName", "io.gatehouse.test.throwing",
-                "Bundle-Version", "1.0.0", "Bundle-Activator", ThrowingActivator.class.getName(),
+        return bundle(dir, symbolicName + "-" + version + ".jar", Map.of("Bundle-SymbolicName", symbolicName,
+                "Bundle-Version", version, "Bundle-Activator", ThrowingActivator.class.getName(),
                 "Import-Package", "org.osgi.framework", "Gatehouse-Role", "plugin"), Map.of(cls, bytes));
     }
 
