@@ -135,6 +135,23 @@ class InFlightIT {
     }
 
     @Test
+    void aConnectionWhoseRequestHasNotArrivedYetIsPending(LauncherServices launcher) throws Exception {
+        int port = launcher.gatewaySocket().port();
+        InFlightWork http = httpRequests();
+        Poll.until("no request in flight", () -> http.pending(), n -> n == 0);
+        try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            // connected, request not sent: the filter cannot see it, but a drain must wait for it
+            Poll.until("the connection counted before its request", () -> http.pending(), n -> n > 0);
+            client.getOutputStream().write("GET /itest/ping HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // answered, kept alive: no longer pending although still open
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            assertTrue(in.readLine().startsWith("HTTP/1.1 200"));
+            Poll.until("an answered keep-alive connection is not pending", () -> http.pending(), n -> n == 0);
+        }
+    }
+
+    @Test
     void afterBeginDrainResponsesCloseTheConnection(LauncherServices launcher) throws Exception {
         int port = launcher.gatewaySocket().port();
         InFlightWork http = httpRequests();
