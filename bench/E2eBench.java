@@ -708,16 +708,6 @@ public final class E2eBench {
     }
 
     double stop() throws InterruptedException, BenchFailure {
-        long t0 = System.nanoTime();
-        gateway.destroy();
-        boolean exited = gateway.waitFor(STOP_DEADLINE_MS, TimeUnit.MILLISECONDS);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (!exited) {
-            gateway.destroyForcibly();
-            gateway.waitFor(10, TimeUnit.SECONDS);
-            throw new BenchFailure("the gateway did not stop within " + STOP_DEADLINE_MS + " ms of SIGTERM; killed it");
-        }
-        CHILDREN.remove(gateway);
-        return ms;
+        return stopChild(gateway, STOP_DEADLINE_MS);
     }
 }

@@ -85,6 +85,24 @@ public final class BenchSupport {
         System.exit(status);
     }
 
+    /**
+     * SIGTERM (Process.destroy), waits for the exit and forgets the child; returns the time it took.
+     * SIGKILL after the deadline, and a BenchFailure saying so.
+     */
+    public static double stopChild(Process process, long deadlineMs) throws InterruptedException, BenchFailure {
+        long t0 = System.nanoTime();
+        process.destroy();
+        boolean exited = process.waitFor(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!exited) {
+            process.destroyForcibly();
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            throw new BenchFailure("the gateway did not stop within " + deadlineMs + " ms of SIGTERM; killed it");
+        }
+        CHILDREN.remove(process);
+        return ms;
+    }
+
     public static void endChildren() {
         for (Process p : CHILDREN) {
             if (!p.isAlive()) {

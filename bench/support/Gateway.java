@@ -2,6 +2,7 @@ package support;
 
 import static support.BenchSupport.CHILDREN;
 import static support.BenchSupport.readTrimmed;
+import static support.BenchSupport.stopChild;
 import static support.BenchSupport.tail;
 
 import java.io.File;
@@ -119,16 +120,7 @@ public final class Gateway {
 
     /** SIGTERM (Process.destroy), waits for the exit; returns the time it took. SIGKILL after the deadline. */
     public double stop(long deadlineMs) throws InterruptedException, BenchFailure {
-        long t0 = System.nanoTime();
-        process.destroy();
-        boolean exited = process.waitFor(deadlineMs, TimeUnit.MILLISECONDS);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (!exited) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            throw new BenchFailure("the gateway did not stop within " + deadlineMs + " ms of SIGTERM; killed it");
-        }
-        CHILDREN.remove(process);
+        double ms = stopChild(process, deadlineMs);
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             throw new BenchFailure("pid " + pid + " is still alive after the gateway process exited");
         }
