@@ -45,12 +45,24 @@ public final class PluginCommands {
         if (rows.isEmpty()) {
             return "no plugins";
         }
-        int w = Math.max(2, rows.stream().mapToInt(r -> r.id().length()).max().orElse(2));
-        String fmt = "%-" + w + "s %-14s %-15s %-30s %s%n";
-        StringBuilder b = new StringBuilder(String.format(fmt, "ID", "VERSION", "STATE", "SOURCE", "REASON"));
+        List<String[]> cells = new java.util.ArrayList<>();
+        cells.add(new String[] {"ID", "VERSION", "STATE", "SOURCE", "REASON"});
         for (PluginInfo r : rows) {
-            b.append(String.format(fmt, r.id(), r.version() == null ? "-" : r.version(), r.state(), r.source(),
-                    r.reason() == null ? "" : r.reason()));
+            cells.add(new String[] {r.id() == null ? "-" : r.id(), r.version() == null ? "-" : r.version(), r.state(),
+                    r.source(), r.reason() == null ? "" : r.reason()});
+        }
+        int[] width = new int[4];
+        for (String[] row : cells) {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] row : cells) {
+            for (int i = 0; i < width.length; i++) {
+                b.append(row[i]).append(" ".repeat(width[i] - row[i].length() + 2));
+            }
+            b.append(row[4]).append(System.lineSeparator());
         }
         return b.toString();
     }

@@ -57,9 +57,10 @@ public final class PluginPolicy {
 
     /** For operators: why a plugin with this decision does not run, or null when it runs. */
     public static String explain(Decision decision, String id) {
+        String key = id.matches("[A-Za-z0-9_-]+") ? id : "\"" + id + "\"";
         return switch (decision) {
             case RUN -> null;
-            case DISABLED_BY_CONFIG -> "disabled: plugins.entries." + id + ".enabled is false";
+            case DISABLED_BY_CONFIG -> "disabled: plugins.entries." + key + ".enabled is false";
             case NOT_ALLOWED -> "not started: \"" + id + "\" is not in plugins.allow";
         };
     }
