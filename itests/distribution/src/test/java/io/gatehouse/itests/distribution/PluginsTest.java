@@ -231,6 +231,14 @@ class PluginsTest {
         awaitRestarts(r0 + 3);
         assertShouterHasNoProvider();
         assertEquals(r0 + 3, restarts(), "one restart per change; a no-op update restarts nothing");
+
+        // two installs in one shell command: the restart waits for the command, so both share it
+        Gateway.Result both = shell("plugins:install " + TestJars.plainBundle(tmp, "io.gatehouse.test.a") + " ; plugins:install "
+                + TestJars.plainBundle(tmp, "io.gatehouse.test.b"));
+        assertEquals(0, both.exit(), both.toString());
+        awaitPlugin("io.gatehouse.test.a", "enabled", "1.0.0");
+        awaitPlugin("io.gatehouse.test.b", "enabled", "1.0.0");
+        assertEquals(r0 + 4, restarts(), "two staged changes, one coalesced restart");
         assertLoadClean();
     }
 

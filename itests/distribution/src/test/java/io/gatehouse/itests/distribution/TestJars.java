@@ -71,6 +71,12 @@ final class TestJars {
                 "Bundle-Version", "1.0.0", "Import-Package", "io.gatehouse.does.not.exist;version=\"[1,2)\""), Map.of());
     }
 
+    /** A valid bundle with no code: a plugin that only needs to install, resolve and start. */
+    static Path plainBundle(Path dir, String symbolicName) throws IOException {
+        return bundle(dir, symbolicName + ".jar", Map.of("Bundle-SymbolicName", symbolicName, "Bundle-Version", "1.0.0",
+                "Gatehouse-Role", "plugin"), Map.of("readme.txt", symbolicName.getBytes()));
+    }
+
     /** A jar with a manifest but no Bundle-SymbolicName. */
     static Path notABundle(Path dir) throws IOException {
         return bundle(dir, "plain.jar", Map.of("Implementation-Title", "just a library"),
