@@ -93,7 +93,23 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             }
-            return stage.whenComplete((r, e) -> exit());
+            // The adapter writes its reply in callbacks on the stage returned here; complete that stage
+            // first, so those callbacks run before the message stops counting, and a drain that waits
+            // for it (restart, adapter leaving) ends after the reply is written, not just produced.
+            CompletableFuture<Reply> replied = new CompletableFuture<>();
+            stage.whenComplete((r, e) -> {
+                try {
+                    if (e != null) {
+                        replied.completeExceptionally(e instanceof java.util.concurrent.CompletionException ? e
+                                : new java.util.concurrent.CompletionException(e));
+                    } else {
+                        replied.complete(r);
+                    }
+                } finally {
+                    exit();
+                }
+            });
+            return replied;
         }
 
         private synchronized void exit() {
