@@ -87,7 +87,8 @@ public final class PluginManager implements ReloadHandler {
     private final PluginStore store;
     private final LauncherControl launcher;
     private volatile ConfigService config;
-    private volatile String appliedHash;
+    /** Hash of the config the last queued reconcile was for: the hash property and the reload handler report each change. */
+    private String queuedHash; // guarded by this
     private final ExecutorService reconciler = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "gatehouse-plugins-reconcile");
         t.setDaemon(true);
@@ -117,8 +118,16 @@ public final class PluginManager implements ReloadHandler {
     void configUpdated(ConfigService c, Map<String, Object> properties) {
         this.config = c;
         Object hash = properties.get(ConfigService.HASH);
-        if (hash != null && !hash.equals(appliedHash)) {
-            submitReconcile("config " + hash);
+        if (hash != null) {
+            reconcileFor(hash.toString(), "config " + hash);
+        }
+    }
+
+    /** Queues one reconcile per config hash, however many doors report that config. */
+    private synchronized void reconcileFor(String hash, String why) {
+        if (!hash.equals(queuedHash)) {
+            queuedHash = hash;
+            submitReconcile(why);
         }
     }
 
@@ -126,7 +135,7 @@ public final class PluginManager implements ReloadHandler {
     void activate() {
         context.addFrameworkListener(frameworkListener);
         context.addBundleListener(bundleListener);
-        submitReconcile("activation");
+        reconcileFor(config.current().hash(), "activation");
     }
 
     @Deactivate
@@ -141,7 +150,7 @@ public final class PluginManager implements ReloadHandler {
 
     @Override
     public void apply(String action, ReloadPlan plan, ConfigSnapshot snapshot) {
-        submitReconcile(action); // never block the config pipeline on a bundle stop
+        reconcileFor(snapshot.hash(), action); // queued: never block the config pipeline on a bundle stop
     }
 
     private void frameworkEvent(FrameworkEvent e) {
@@ -185,7 +194,6 @@ public final class PluginManager implements ReloadHandler {
             return;
         }
         ConfigSnapshot snapshot = c.current();
-        appliedHash = snapshot.hash();
         Object section = snapshot.get("plugins").orElse(null);
         for (Present p : present()) {
             PluginPolicy.Decision d = PluginPolicy.decide(section, p.id());

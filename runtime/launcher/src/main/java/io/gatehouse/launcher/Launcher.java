@@ -533,8 +533,8 @@ public final class Launcher implements LauncherControl {
             }
             long now = System.nanoTime();
             if (busy.isEmpty()) {
-                // Zero twice, DRAIN_SETTLE_MS apart: a request Jetty is handing from its parser to the
-                // request filter is counted by neither for a moment.
+                // Zero twice, DRAIN_SETTLE_MS apart: a connection handed to Jetty's selector just before
+                // the pause is counted (as a connection without a request) only once Jetty has created it.
                 if (quietSince == 0) {
                     quietSince = now;
                 } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(DRAIN_SETTLE_MS)) {

@@ -169,7 +169,7 @@ class PluginsTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    void assertShouterAnswers(String version) throws Exception {
+    void assertShouterAnswers() throws Exception {
         HttpResponse<String> r = chat("shout", "hello");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("HELLO"), "the example provider answered: " + r.body());
@@ -203,7 +203,7 @@ class PluginsTest {
         JsonNode p = awaitPlugin(ID, "enabled", null);
         assertEquals("file:" + TestJars.EXAMPLE.toAbsolutePath(), p.path("source").asText());
         awaitRestarts(r0 + 1);
-        assertShouterAnswers(null);
+        assertShouterAnswers();
 
         // a streamed reply from the plugin being updated is in flight: the restart waits for it
         HttpResponse<java.util.stream.Stream<String>> streaming = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -219,7 +219,7 @@ class PluginsTest {
         assertTrue(streamed.contains("[DONE]") && streamed.replace("\"", "").contains("FLIGHT"),
                 "the in-flight reply completed across the update: " + streamed);
         awaitPlugin(ID, "enabled", "0.9.1.test");
-        assertShouterAnswers(null);
+        assertShouterAnswers();
 
         Gateway.Result same = shell("plugins:update " + ID + " " + v2);
         assertEquals(0, same.exit(), same.toString());
@@ -258,7 +258,7 @@ class PluginsTest {
         assertEquals(0, install.exit(), install.toString());
         JsonNode p = awaitPlugin(ID, "enabled", null);
         assertEquals("mvn:io.gatehouse/gatehouse-example-plugin/0.1.0-test", p.path("source").asText());
-        assertShouterAnswers(null);
+        assertShouterAnswers();
     }
 
     @Test
@@ -280,7 +280,7 @@ class PluginsTest {
         }
         JsonNode p = awaitPlugin(ID, "enabled", null);
         assertEquals("deploy:example.jar", p.path("source").asText());
-        assertShouterAnswers(null);
+        assertShouterAnswers();
 
         // replace in place → update
         Path v2 = TestJars.exampleWithVersion(tmp, "0.9.2.test");
@@ -369,7 +369,7 @@ class PluginsTest {
 
         // the good plugin kept running through the rollbacks, and nothing loops
         awaitPlugin(ID, "enabled", version);
-        assertShouterAnswers(null);
+        assertShouterAnswers();
         long settled = restarts();
         assertTrue(g.log().contains("rolling back to the last good set"), "the launcher says why");
         // the framework the rollback started scanned deploy/ again and left the failed file alone
@@ -394,7 +394,7 @@ class PluginsTest {
             Gateway.Result on = shell("plugins:enable " + ID);
             assertEquals(0, on.exit(), on.toString());
             assertEquals("enabled", plugin(ID).path("state").asText());
-            assertShouterAnswers(null);
+            assertShouterAnswers();
         }
         assertEquals(r0, restarts(), "enable/disable never restarts the framework");
 
@@ -415,7 +415,7 @@ class PluginsTest {
         assertNotEquals(0, shell("plugins:enable " + ID).exit(), "enabling a plugin the allow list excludes fails");
         assertEquals(0, shell("config:unset plugins.allow").exit());
         awaitPlugin(ID, "enabled", null);
-        assertShouterAnswers(null);
+        assertShouterAnswers();
         assertEquals(r0 + 1, restarts());
         assertLoadClean();
     }
