@@ -13,8 +13,23 @@ import java.util.List;
  * @param actions         hot actions to run, in order, without duplicates
  * @param restartChannels channel ids to restart in process
  * @param noop            nothing to do at all
+ * @param inert           paths accepted and kept that nothing applies now, each as {@code path: why}
+ *                        ({@code skills.load: inert: owner io.gatehouse.skills not active},
+ *                        {@code cron: ignored: not implemented by Gatehouse})
  */
 public record ReloadPlan(List<String> changedPaths, boolean restartGateway, List<String> restartReasons,
         List<String> hotReasons, List<String> noopPaths, List<String> actions, List<String> restartChannels,
-        boolean noop) {
+        boolean noop, List<String> inert) {
+
+    public ReloadPlan {
+        inert = inert == null ? List.of() : List.copyOf(inert);
+    }
+
+    /** A plan with nothing inert (the shape of version 0.1). */
+    public ReloadPlan(List<String> changedPaths, boolean restartGateway, List<String> restartReasons,
+            List<String> hotReasons, List<String> noopPaths, List<String> actions, List<String> restartChannels,
+            boolean noop) {
+        this(changedPaths, restartGateway, restartReasons, hotReasons, noopPaths, actions, restartChannels, noop,
+                List.of());
+    }
 }

@@ -1,15 +1,15 @@
-package io.gatehouse.config.schema;
+package io.gatehouse.api.config.schema;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** Did-you-mean: the closest known name by edit distance, if it is close enough to be a typo. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
-    static Optional<String> closest(String given, Collection<String> known) {
+    public static Optional<String> closest(String given, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
@@ -25,7 +25,7 @@ final class Suggest {
     }
 
     /** Damerau-Levenshtein (optimal string alignment) distance. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
