@@ -65,7 +65,7 @@ import io.gatehouse.config.plan.ReloadDecision;
 import io.gatehouse.config.plan.ReloadMode;
 import io.gatehouse.config.plan.ReloadPlanner;
 import io.gatehouse.config.schema.GatehouseSchema;
-import io.gatehouse.config.schema.Issue;
+import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.launcher.api.LauncherControl;
 
 /**

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.gatehouse.config.schema.Issue;
+import io.gatehouse.api.config.schema.Issue;
 
 /**
  * {@code ${ENV_VAR}} in string values, so secrets stay out of the file. {@code $${X}} is a literal

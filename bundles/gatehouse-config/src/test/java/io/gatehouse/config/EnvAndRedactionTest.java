@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.gatehouse.config.schema.Issue;
+import io.gatehouse.api.config.schema.Issue;
 
 class EnvAndRedactionTest {
     private final EnvSubstitution env = new EnvSubstitution(Map.of("TG_TOKEN", "s3cret", "HOST", "example.org")::get);

@@ -1,19 +1,21 @@
 package io.gatehouse.config.schema;
 
-import static io.gatehouse.config.schema.Shape.any;
-import static io.gatehouse.config.schema.Shape.arrayOf;
-import static io.gatehouse.config.schema.Shape.bool;
-import static io.gatehouse.config.schema.Shape.integer;
-import static io.gatehouse.config.schema.Shape.mapOf;
-import static io.gatehouse.config.schema.Shape.object;
-import static io.gatehouse.config.schema.Shape.oneOf;
-import static io.gatehouse.config.schema.Shape.string;
+import static io.gatehouse.api.config.schema.Shape.any;
+import static io.gatehouse.api.config.schema.Shape.arrayOf;
+import static io.gatehouse.api.config.schema.Shape.bool;
+import static io.gatehouse.api.config.schema.Shape.integer;
+import static io.gatehouse.api.config.schema.Shape.mapOf;
+import static io.gatehouse.api.config.schema.Shape.oneOf;
+import static io.gatehouse.api.config.schema.Shape.string;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import io.gatehouse.api.config.schema.Issue;
+import io.gatehouse.api.config.schema.Shape;
 
 /**
  * The schema of {@code gatehouse.json}, in the reference gateway's shape so its users recognise it.
@@ -29,54 +31,57 @@ public final class GatehouseSchema {
     private final Shape.Obj root;
 
     public GatehouseSchema() {
-        Shape peer = object().required("kind", oneOf("direct", "dm", "group", "channel")).required("id", string());
-        Shape binding = object().required("agentId", string())
-                .required("match", object().required("channel", string()).field("accountId", string())
+        Shape peer = open().required("kind", oneOf("direct", "dm", "group", "channel")).required("id", string());
+        Shape binding = open().required("agentId", string())
+                .required("match", open().required("channel", string()).field("accountId", string())
                         .field("peer", peer).field("guildId", string()).field("teamId", string())
                         .field("roles", arrayOf(string())))
                 .field("session", any());
-        Shape agent = object().required("id", string()).field("name", string()).field("default", bool())
+        Shape agent = open().required("id", string()).field("name", string()).field("default", bool())
                 .field("workspace", string()).field("model", any()).field("skills", any());
-        root = object().strict()
-                .field("gateway", object()
+        root = Shape.object()
+                .field("gateway", open()
                         .field("port", integer(0, 65535))
                         .field("bind", string())
-                        .field("auth", object().field("token", string()).field("mode", string()))
-                        .field("reload", object().strict()
+                        .field("auth", open().field("token", string()).field("mode", string()))
+                        .field("reload", Shape.object()
                                 .field("mode", oneOf(RELOAD_MODES.toArray(String[]::new)))
                                 .field("debounceMs", integer(0, 60_000))
                                 .field("deferralTimeoutMs", integer(0, Long.MAX_VALUE)))
                         .field("remote", any()))
-                .field("agents", object().field("defaults", object()).field("list", arrayOf(agent))
-                        .also((path, m) -> { }))
-                .field("agent", object())
+                .field("agents", open().field("defaults", open()).field("list", arrayOf(agent)))
+                .field("agent", open())
                 .field("bindings", arrayOf(binding))
-                .field("session", object().field("dmScope", oneOf(DM_SCOPES.toArray(String[]::new)))
+                .field("session", open().field("dmScope", oneOf(DM_SCOPES.toArray(String[]::new)))
                         .field("identityLinks", mapOf(arrayOf(string()))).field("mainKey", string()))
-                .field("channels", mapOf(object()))
-                .field("skills", object().field("load", object().field("watch", bool())
+                .field("channels", mapOf(open()))
+                .field("skills", open().field("load", open().field("watch", bool())
                         .field("watchDebounceMs", integer(0, 60_000)).field("extraDirs", arrayOf(string()))))
-                .field("memorySearch", object().field("sync", object()).field("extraPaths", arrayOf(string())))
-                .field("canvasHost", object().field("root", string()).field("liveReload", bool())
+                .field("memorySearch", open().field("sync", open()).field("extraPaths", arrayOf(string())))
+                .field("canvasHost", open().field("root", string()).field("liveReload", bool())
                         .field("enabled", bool()))
-                .field("plugins", object().field("allow", arrayOf(string()))
-                        .field("entries", mapOf(object().field("enabled", bool()).field("config", object())))
-                        .field("maven", object().field("localRepository", string()))
-                        .field("installs", object()).field("load", object()))
-                .field("hooks", object())
+                .field("plugins", open().field("allow", arrayOf(string()))
+                        .field("entries", mapOf(open().field("enabled", bool()).field("config", open())))
+                        .field("maven", open().field("localRepository", string()))
+                        .field("installs", open()).field("load", open()))
+                .field("hooks", open())
                 .field("cron", any())
-                .field("logging", object().field("level", oneOf(LEVELS)).field("levels", mapOf(oneOf(LEVELS))))
-                .field("messages", object())
-                .field("tools", object())
-                .field("models", object())
-                .field("meta", object())
-                .field("web", object())
-                .field("browser", object())
-                .field("audio", object())
-                .field("talk", object())
-                .field("ui", object())
-                .field("routing", object())
-                .field("discovery", object());
+                .field("logging", open().field("level", oneOf(LEVELS)).field("levels", mapOf(oneOf(LEVELS))))
+                .field("messages", open())
+                .field("tools", open())
+                .field("models", open())
+                .field("meta", open())
+                .field("web", open())
+                .field("browser", open())
+                .field("audio", open())
+                .field("talk", open())
+                .field("ui", open())
+                .field("routing", open())
+                .field("discovery", open());
+    }
+
+    private static Shape.Obj open() {
+        return Shape.object().open();
     }
 
     /** Top-level section names. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+
+import io.gatehouse.api.config.schema.Issue;
+import io.gatehouse.api.config.schema.Suggest;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;

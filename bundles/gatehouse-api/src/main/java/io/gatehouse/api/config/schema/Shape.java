@@ -318,7 +318,7 @@ public abstract class Shape {
                 } else if (!open) {
                     out.add(Issue.error(child(path, key), "unknown key \"" + key + "\""
                             + Suggest.closest(key, fields.keySet()).map(c -> " (did you mean \"" + c + "\"?)")
-                                    .orElse(fields.isEmpty() ? "" : " (known: " + String.join(", ", fields.keySet()) + ")")));
+                                    .orElse(fields.isEmpty() || fields.size() > 8 ? "" : " (known: " + String.join(", ", fields.keySet()) + ")")));
                 }
             }
             if (also != null) {
