@@ -204,7 +204,9 @@ public final class ConfigAdminBridge implements ConfigurationListener {
             Hashtable<String, Object> props = SectionProperties.flatten(pipeline.currentRaw().get(section));
             List<AttributeDefinition> attrs = new ArrayList<>();
             for (String key : new java.util.TreeSet<>(props.keySet())) {
-                attrs.add(attribute(key, props.get(key)));
+                // descriptions are for any Metatype reader: a secret is never a default shown there
+                boolean secret = Redaction.isSecretPath(section + "." + key);
+                attrs.add(attribute(key, props.get(key), secret));
             }
             return new ObjectClassDefinition() {
                 @Override
@@ -241,7 +243,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
         }
     }
 
-    private static AttributeDefinition attribute(String key, Object sample) {
+    private static AttributeDefinition attribute(String key, Object sample, boolean secret) {
         Object element = sample != null && sample.getClass().isArray() ? null : sample;
         int type;
         Class<?> c = sample == null ? String.class : sample.getClass().isArray() ? sample.getClass().getComponentType() : sample.getClass();
@@ -255,7 +257,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
             type = AttributeDefinition.STRING;
         }
         int cardinality = sample != null && sample.getClass().isArray() ? Integer.MAX_VALUE : 0;
-        String[] defaults = element == null ? null : new String[] {String.valueOf(element)};
+        String[] defaults = element == null || secret ? null : new String[] {Redaction.scrub(String.valueOf(element))};
         return new AttributeDefinition() {
             @Override
             public String getName() {
