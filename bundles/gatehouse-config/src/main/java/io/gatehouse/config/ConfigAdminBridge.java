@@ -2,6 +2,10 @@ package io.gatehouse.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -9,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -59,10 +64,15 @@ public final class ConfigAdminBridge implements ConfigurationListener {
      */
     private final Map<String, Object> mirrored = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Config Admin's store ({@code felix.cm.dir}): it holds the mirrored sections, secrets included. */
+    private final Path store;
+
     @Activate
     public ConfigAdminBridge(BundleContext context, @Reference ConfigurationAdmin cm, @Reference ConfigDoor config) {
         this.cm = cm;
         this.pipeline = config;
+        String dir = context.getProperty("felix.cm.dir");
+        this.store = dir == null || dir.isBlank() ? null : Path.of(dir);
         this.sections = config.topLevelNames();
         metatype = context.registerService(MetaTypeProvider.class, new SectionMetaType(), metatypeProperties(sections));
         sync();
@@ -124,13 +134,38 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                 Configuration c = cm.getConfiguration(pid, LOCATION);
                 Hashtable<String, Object> props = SectionProperties.flatten(value);
                 Dictionary<String, Object> have = c.getProperties();
+                // What Config Admin holds from now on is the config in force, also when it holds it
+                // already because the edit was made there: a later edit back to the previous value
+                // is then an edit, not the echo of an older mirror update.
+                mirrored.put(pid, SectionProperties.unflatten(props));
                 if (have == null || !same(value, SectionProperties.unflatten(have))) {
-                    mirrored.put(pid, SectionProperties.unflatten(props));
                     c.update(props);
                 }
             }
         } catch (IOException | InvalidSyntaxException e) {
             LOG.warn("cannot mirror the config into Config Admin: {}", e.toString());
+        }
+        ownerOnlyStore();
+    }
+
+    /**
+     * Config Admin writes its files with the process's default permissions; they hold the config's
+     * secrets, so they are made the owner's only (folders 0700, files 0600) after every mirror update.
+     */
+    private void ownerOnlyStore() {
+        if (store == null || !Files.isDirectory(store)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(store)) {
+            for (Path p : paths.toList()) {
+                Set<PosixFilePermission> want = PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------");
+                Set<PosixFilePermission> have = Files.getPosixFilePermissions(p);
+                if (!want.containsAll(have)) {
+                    Files.setPosixFilePermissions(p, want);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException | UnsupportedOperationException e) {
+            LOG.debug("cannot restrict {}: {}", store, e.toString()); // a file Config Admin just replaced; the next sync does it
         }
     }
 
@@ -156,9 +191,21 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                 if (same(inForce, fromAdmin) || (fromAdmin == null ? ours == DELETED : ours != DELETED && same(ours, fromAdmin))) {
                     return; // our own mirror update (possibly of an older config), or nothing changed
                 }
+                if (fromAdmin == null) {
+                    // A deleted configuration (cm delete, a .cfg removed from deploy/) never deletes what the
+                    // user wrote in the file, comments included: the mirror comes back from the file.
+                    LOG.warn("Config Admin configuration {} was deleted; {} keeps its \"{}\" section and {} is restored from it. "
+                            + "To remove the section from the config, use config:unset {}", pid, pipeline.file().getFileName(),
+                            section, pid, section);
+                    sync();
+                    return;
+                }
                 Map<String, Object> edits = edits(section, inForce, fromAdmin);
                 LOG.info("Config Admin edit of {} written back to {}: {}", pid, pipeline.file().getFileName(), edits.keySet());
+                ownerOnlyStore(); // the edit was stored by Config Admin before it reached us
                 pipeline.editAll(edits, "config-admin");
+                // in force now (or refused below): Config Admin's copy is the mirror of the file again
+                mirrored.put(pid, fromAdmin);
             } catch (ConfigException e) {
                 LOG.error("Config Admin edit of {} refused, restoring it from {}: {}", pid, pipeline.file(), e.getMessage());
                 sync();

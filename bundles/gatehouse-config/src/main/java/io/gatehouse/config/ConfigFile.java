@@ -102,6 +102,7 @@ final class ConfigFile {
         try {
             Path real = Files.exists(file) ? file.toRealPath() : file;
             Path tmp = real.resolveSibling("." + real.getFileName() + ".gatehouse-" + ProcessHandle.current().pid() + ".tmp");
+            createOwnerOnly(tmp); // never readable by others, not even while it is being written
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(tmp, Files.exists(real) ? Files.getPosixFilePermissions(real)
@@ -116,6 +117,16 @@ final class ConfigFile {
             }
         } catch (IOException e) {
             throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot write: " + e.getMessage()), e);
+        }
+    }
+
+    /** A new empty file only its owner can read and write (replacing a leftover temp file). */
+    private static void createOwnerOnly(Path f) throws IOException {
+        Files.deleteIfExists(f);
+        try {
+            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(f);
         }
     }
 
@@ -137,6 +148,7 @@ final class ConfigFile {
         try {
             Files.createDirectories(lastGoodFile.getParent());
             Path tmp = lastGoodFile.resolveSibling(lastGoodFile.getFileName() + ".tmp");
+            createOwnerOnly(tmp);
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
