@@ -24,14 +24,32 @@ final class NodeClient {
     private NodeClient() {
     }
 
-    /** Skips the calling test unless node and the installed packages are there. */
+    /**
+     * Skips the calling test unless node and the installed packages are there; with {@code CI=true} in
+     * the environment a missing client fails the test instead (CI must not pass by skipping them).
+     */
     static void assumeInstalled(String... packages) {
-        assumeTrue(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)");
+        require(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)",
+                System.getenv());
         for (String p : packages) {
-            assumeTrue(Files.isDirectory(CLIENTS.resolve("node_modules").resolve(p)),
+            require(Files.isDirectory(CLIENTS.resolve("node_modules").resolve(p)),
                     "the node clients are not installed (" + CLIENTS.resolve("node_modules").resolve(p).toAbsolutePath()
-                            + " is missing): the pom runs npm ci in target/node when /usr/bin/npm exists");
+                            + " is missing): the pom runs npm ci in target/node when /usr/bin/npm exists",
+                    System.getenv());
         }
+    }
+
+    /** A real client's precondition: skip the test when it does not hold, fail it when the environment says CI. */
+    static void require(boolean present, String missing, Map<String, String> env) {
+        if (present) {
+            return;
+        }
+        String ci = env.getOrDefault("CI", "");
+        if (ci.equalsIgnoreCase("true") || ci.equals("1")) {
+            org.junit.jupiter.api.Assertions.fail("CI=" + ci + " and " + missing + " (.ci/run installs Node.js and Chromium; "
+                    + "unset CI to skip the real-client tests)");
+        }
+        assumeTrue(false, missing);
     }
 
     /** {@code node SCRIPT ARGS} in the clients directory, bounded by {@code within}; output goes to files in {@code work}. */

@@ -1,0 +1,120 @@
+package io.gatehouse.itests.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Secrets stay secret on the launched distribution: what the shell shows, what the log says, and who
+ * may read the files that hold them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecretsTest {
+    static final List<String> SECRETS = List.of("gw-secret-token-1", "pw-in-url", "hdr-secret-1", "hdr-secret-2", "hdr-secret-3",
+            "newtok-secret-99");
+
+    @TempDir
+    Path tmp;
+    Gateway g;
+
+    @BeforeAll
+    void start() throws Exception {
+        g = Gateway.copyInto(tmp.resolve("home"));
+        g.writeConfig("""
+                {
+                  gateway: { bind: 'loopback', port: %d, auth: { token: 'gw-secret-token-1' } },
+                  models: { providers: { vllm: { type: 'openai-compatible', baseUrl: 'http://alice:pw-in-url@127.0.0.1:9/v1',
+                    headers: { Authorization: 'Bearer hdr-secret-1', 'x-api-key': 'hdr-secret-2', 'Api-Key': 'hdr-secret-3' } } } },
+                }
+                """.formatted(Gateway.freePort()));
+        g.runInForeground();
+        g.awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stop() {
+        if (g != null) {
+            g.close();
+        }
+    }
+
+    private static void assertNoSecret(String where, String text) {
+        for (String s : SECRETS) {
+            assertFalse(text.contains(s), s + " shown in " + where + ":\n" + text);
+        }
+    }
+
+    @Test
+    void theShellNeverShowsTokensHeaderValuesOrUrlCredentials() {
+        for (String cmd : List.of("config:show", "config:show models", "config:get models.providers.vllm.headers",
+                "config:get models.providers.vllm.baseUrl", "config:get gateway.auth.token")) {
+            Gateway.Result r = g.cli("shell", cmd);
+            assertEquals(0, r.exit(), r.toString());
+            assertNoSecret(cmd, r.out() + r.err());
+        }
+        Gateway.Result headers = g.cli("shell", "config:get models.providers.vllm.headers");
+        assertTrue(headers.out().contains("\"x-api-key\" : \"<redacted>\""), headers.out());
+    }
+
+    @Test
+    void filesHoldingSecretsAreTheOwnersOnly() throws Exception {
+        Gateway.Result set = g.cli("shell", "config:set gateway.auth.token newtok-secret-99");
+        assertEquals(0, set.exit(), set.toString());
+        Gateway.Result cm = g.cli("shell", "config:get gateway.auth.token");
+        assertNoSecret("config:get after config:set", cm.out() + cm.err());
+        Gateway.await(Duration.ofSeconds(10), () -> Files.exists(g.home.resolve("data/config-admin")), "Config Admin's store");
+
+        assertEquals("rw-------", mode(g.home.resolve("etc/gatehouse.json")), "the config as shipped and after config:set");
+        assertEquals("rwx------", mode(g.home.resolve("data")));
+        assertEquals("rw-------", mode(g.home.resolve("data/config/last-good.json")));
+        assertEquals("rw-------", mode(g.home.resolve("data/admin.token")));
+        List<String> open = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(g.home.resolve("data"))) {
+            for (Path f : files.toList()) {
+                Set<PosixFilePermission> p = Files.getPosixFilePermissions(f);
+                if (p.stream().anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
+                    open.add(g.home.relativize(f) + " " + PosixFilePermissions.toString(p));
+                }
+            }
+        }
+        assertEquals(List.of(), open, "files and folders under data/ others can reach");
+        assertNoSecret("the log", g.log());
+    }
+
+    @Test
+    void aConfigFileOthersCanReadIsReportedAtStart(@TempDir Path other) throws Exception {
+        try (Gateway second = Gateway.copyInto(other.resolve("home"))) {
+            Files.setPosixFilePermissions(second.home.resolve("etc/gatehouse.json"), PosixFilePermissions.fromString("rw-r--r--"));
+            second.runInForeground();
+            second.awaitHealthy(Duration.ofSeconds(60));
+            Gateway.await(Duration.ofSeconds(10), () -> second.logContains("is readable or writable by other users (rw-r--r--)"),
+                    "the permission warning");
+            assertTrue(second.logContains("chmod 600 " + second.home.resolve("etc/gatehouse.json")), readLog(second));
+        }
+    }
+
+    private static String readLog(Gateway gw) throws IOException {
+        return gw.log();
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}
