@@ -50,7 +50,6 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     static final String PID_PREFIX = "gatehouse.";
     /** Any bundle may see these configurations (multi-location binding). */
     static final String LOCATION = "?";
-    private static final Object DELETED = new Object();
 
     private final ConfigurationAdmin cm;
     private final ConfigDoor pipeline;
@@ -58,11 +57,15 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     private volatile Set<String> sections;
     private final ServiceRegistration<MetaTypeProvider> metatype;
     /**
-     * What this bridge last wrote per PID. Config Admin delivers events asynchronously, so the event
-     * of our own mirror update can arrive after the config has moved on; it is recognised by being
-     * exactly what we wrote, and never written back as if someone had edited it.
+     * Per PID, Config Admin's change count of the last state that agrees with the file: what this
+     * bridge wrote, or an edit made there that was written back. Config Admin delivers events
+     * asynchronously, so an event may arrive after the config moved on; the count, not the value,
+     * tells whether Config Admin holds something not yet handled. (A value can legitimately return
+     * to what was mirrored before: an edit back to the old value is an edit.)
      */
-    private final Map<String, Object> mirrored = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> handled = new java.util.concurrent.ConcurrentHashMap<>();
+    /** PIDs this bridge deleted itself (their section left the file): their delete event is no edit. */
+    private final Set<String> deletedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Config Admin's store ({@code felix.cm.dir}): it holds the mirrored sections, secrets included. */
     private final Path store;
@@ -125,22 +128,27 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                     Configuration[] existing = cm.listConfigurations("(service.pid=" + pid + ")");
                     if (existing != null) {
                         for (Configuration c : existing) {
-                            mirrored.put(pid, DELETED);
+                            deletedHere.add(pid);
+                            handled.remove(pid);
                             c.delete();
                         }
                     }
                     continue;
                 }
                 Configuration c = cm.getConfiguration(pid, LOCATION);
-                Hashtable<String, Object> props = SectionProperties.flatten(value);
                 Dictionary<String, Object> have = c.getProperties();
-                // What Config Admin holds from now on is the config in force, also when it holds it
-                // already because the edit was made there: a later edit back to the previous value
-                // is then an edit, not the echo of an older mirror update.
-                mirrored.put(pid, SectionProperties.unflatten(props));
-                if (have == null || !same(value, SectionProperties.unflatten(have))) {
-                    c.update(props);
+                Long seen = handled.get(pid);
+                if (have != null && seen != null && c.getChangeCount() != seen) {
+                    // an edit made in Config Admin that its event has not brought in yet: overwriting it
+                    // would lose it; the event applies it against the config in force now
+                    continue;
                 }
+                long count = c.getChangeCount();
+                if (have == null || !same(value, SectionProperties.unflatten(have))) {
+                    c.update(SectionProperties.flatten(value));
+                    count++; // our update; an edit made meanwhile counts further and its event brings it in
+                }
+                handled.put(pid, count);
             }
         } catch (IOException | InvalidSyntaxException e) {
             LOG.warn("cannot mirror the config into Config Admin: {}", e.toString());
@@ -181,35 +189,46 @@ public final class ConfigAdminBridge implements ConfigurationListener {
         }
         synchronized (this) {
             try {
-                Object fromAdmin = null;
-                if (event.getType() == ConfigurationEvent.CM_UPDATED) {
-                    Dictionary<String, Object> props = cm.getConfiguration(pid, LOCATION).getProperties();
-                    fromAdmin = props == null ? null : SectionProperties.unflatten(props);
-                }
                 Object inForce = pipeline.currentRaw().get(section);
-                Object ours = mirrored.get(pid);
-                if (same(inForce, fromAdmin) || (fromAdmin == null ? ours == DELETED : ours != DELETED && same(ours, fromAdmin))) {
-                    return; // our own mirror update (possibly of an older config), or nothing changed
-                }
-                if (fromAdmin == null) {
+                if (event.getType() == ConfigurationEvent.CM_DELETED) {
+                    Configuration[] now = cm.listConfigurations("(service.pid=" + pid + ")");
+                    if (deletedHere.remove(pid) || inForce == null
+                            || (now != null && now.length > 0 && Long.valueOf(now[0].getChangeCount()).equals(handled.get(pid)))) {
+                        return; // our own delete, a section the file does not have, or already restored
+                    }
                     // A deleted configuration (cm delete, a .cfg removed from deploy/) never deletes what the
                     // user wrote in the file, comments included: the mirror comes back from the file.
                     LOG.warn("Config Admin configuration {} was deleted; {} keeps its \"{}\" section and {} is restored from it. "
                             + "To remove the section from the config, use config:unset {}", pid, pipeline.file().getFileName(),
                             section, pid, section);
+                    handled.remove(pid);
                     sync();
+                    return;
+                }
+                if (event.getType() != ConfigurationEvent.CM_UPDATED) {
+                    return;
+                }
+                Configuration c = cm.getConfiguration(pid, LOCATION);
+                long count = c.getChangeCount();
+                Dictionary<String, Object> props = c.getProperties();
+                if (props == null || Long.valueOf(count).equals(handled.get(pid))) {
+                    return; // our own mirror update, or an edit handled already (events may come late)
+                }
+                Object fromAdmin = SectionProperties.unflatten(props);
+                if (same(inForce, fromAdmin)) {
+                    handled.put(pid, count); // an edit to what is in force already
                     return;
                 }
                 Map<String, Object> edits = edits(section, inForce, fromAdmin);
                 LOG.info("Config Admin edit of {} written back to {}: {}", pid, pipeline.file().getFileName(), edits.keySet());
                 ownerOnlyStore(); // the edit was stored by Config Admin before it reached us
+                handled.put(pid, count); // what Config Admin holds is the edit being applied, not a new one
                 pipeline.editAll(edits, "config-admin");
-                // in force now (or refused below): Config Admin's copy is the mirror of the file again
-                mirrored.put(pid, fromAdmin);
             } catch (ConfigException e) {
                 LOG.error("Config Admin edit of {} refused, restoring it from {}: {}", pid, pipeline.file(), e.getMessage());
+                handled.remove(pid);
                 sync();
-            } catch (IOException e) {
+            } catch (IOException | InvalidSyntaxException e) {
                 LOG.warn("Config Admin event for {}: {}", pid, e.toString());
             }
         }
