@@ -27,6 +27,7 @@ class SafeThreadNameTest {
     @Test
     void theDistributionsLogConfigUsesIt(@TempDir Path home) throws Exception {
         LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         ctx.putProperty("gatehouse.home", home.toString());
         JoranConfigurator j = new JoranConfigurator();
         j.setContext(ctx);
