@@ -30,12 +30,10 @@ class SecretsTest {
     static final List<String> SECRETS = List.of("gw-secret-token-1", "pw-in-url", "hdr-secret-1", "hdr-secret-2", "hdr-secret-3",
             "newtok-secret-99");
 
-    @TempDir
-    Path tmp;
     Gateway g;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path tmp) throws Exception {
         g = Gateway.copyInto(tmp.resolve("home"));
         g.writeConfig("""
                 {
