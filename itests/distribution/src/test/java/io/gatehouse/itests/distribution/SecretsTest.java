@@ -108,6 +108,22 @@ class SecretsTest {
         }
     }
 
+    /** The log names the address HTTP serves, never the port of Felix HTTP's bootstrap connector (closed at once). */
+    @Test
+    void everyPortTheLogNamesForHttpIsTheGatewayPort() throws Exception {
+        int port = g.listen().getPort();
+        Gateway.await(Duration.ofSeconds(10), () -> g.logContains("HTTP serving on the gateway socket 127.0.0.1:" + port),
+                "the line naming the gateway socket");
+        List<String> wrong = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP:(\\d+)").matcher(g.log());
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) != port) {
+                wrong.add(m.group());
+            }
+        }
+        assertEquals(List.of(), wrong, "log lines naming an HTTP port other than the gateway's " + port);
+    }
+
     private static String readLog(Gateway gw) throws IOException {
         return gw.log();
     }
