@@ -75,7 +75,8 @@ public final class Catalog {
 
     private void printRoot(StringBuilder b, Root r) {
         RootScan s = scans.get(r);
-        b.append("root ").append(r).append(' ').append(s != null && s.exists()).append('\n');
+        // whether an empty root exists changes nothing an agent sees: not part of the print
+        b.append("root ").append(r).append('\n');
         if (s != null) {
             s.skills().forEach(e -> b.append(e.location()).append(' ').append(e.hash()).append('\n'));
             s.problems().forEach(p -> b.append("problem ").append(p).append('\n'));

@@ -425,7 +425,8 @@ public final class SkillsEngine implements AutoCloseable {
         published = new Published(next, versions.global(), Map.copyOf(wsVersions));
 
         if (!bumped.isEmpty()) {
-            String changedPath = t.reason() == Reason.CONFIG_CHANGE ? configPath(prev, next) : t.changedPath();
+            String changedPath = t.reason() == Reason.CONFIG_CHANGE ? configPath(prev, next)
+                    : t.reason() == Reason.WATCH ? changedSkill(prev, next, t.changedPath()) : t.changedPath();
             long delay = t.reason() == Reason.WATCH ? Math.max(0, s.debounceMs() - Math.min(FAST_QUIET_MS, s.debounceMs())) : 0;
             for (String scope : bumped) {
                 emit(scope, new Trigger(t.reason(), changedPath, Set.of(), false, false, null), delay);
@@ -480,6 +481,44 @@ public final class SkillsEngine implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The first SKILL.md added, changed or removed between two catalogs (else {@code fallback}). */
+    private static String changedSkill(Catalog prev, Catalog next, String fallback) {
+        if (prev == null) {
+            return fallback;
+        }
+        for (Map.Entry<Root, RootScan> e : next.scans().entrySet()) {
+            RootScan before = prev.scan(e.getKey());
+            if (before == e.getValue()) {
+                continue;
+            }
+            Map<String, String> old = new LinkedHashMap<>();
+            if (before != null) {
+                before.skills().forEach(x -> old.put(x.location(), x.hash()));
+            }
+            for (SkillEntry x : e.getValue().skills()) {
+                if (!x.hash().equals(old.remove(x.location()))) {
+                    return x.location();
+                }
+            }
+            if (!old.isEmpty()) {
+                return old.keySet().iterator().next();
+            }
+            Set<String> probs = new HashSet<>();
+            if (before != null) {
+                before.problems().forEach(p -> probs.add(p.toString()));
+            }
+            for (Problem p : e.getValue().problems()) {
+                if (!probs.remove(p.toString())) {
+                    return p.file();
+                }
+            }
+            if (!probs.isEmpty()) {
+                return probs.iterator().next().replaceFirst(":.*", "");
+            }
+        }
+        return fallback;
     }
 
     /** The first config path whose change this refresh saw (skills section, agents, required paths). */
