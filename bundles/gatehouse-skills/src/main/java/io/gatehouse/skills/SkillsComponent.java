@@ -45,9 +45,10 @@ import io.gatehouse.skills.load.SkillsEngine;
  * (plugin enabled) and removes them when it stops (plugin disabled), one version bump each. Change
  * events go to every {@link SkillsListener} service.
  *
- * <p>Config changes are applied at once: the DS {@code updated} callback on the config service's hash
- * property refreshes before the config pipeline goes on, and the {@code reload-skills} hot action does
- * the same (whichever comes first does the work).
+ * <p>Config changes are applied at once without holding up the config pipeline: the DS {@code updated}
+ * callback on the config service's hash property and the {@code reload-skills} hot action queue a refresh
+ * (whichever comes first does the work), and every reader that finds the config in force newer than the
+ * skills refreshes first, so nothing is ever answered from the older config.
  */
 @Component(service = {SkillsSnapshot.class, ReloadHandler.class, SkillsComponent.class}, immediate = true,
         property = ReloadHandler.ACTIONS + "=" + SkillsConfigSection.RELOAD_SKILLS)
@@ -131,7 +132,7 @@ public final class SkillsComponent implements SkillsSnapshot, ReloadHandler {
 
     void configUpdated(ConfigService c) {
         if (started) {
-            engine.configChanged();
+            engine.configChangedLater();
         }
     }
 
@@ -167,7 +168,7 @@ public final class SkillsComponent implements SkillsSnapshot, ReloadHandler {
 
     @Override
     public void apply(String action, ReloadPlan plan, ConfigSnapshot config) {
-        engine.configChanged();
+        engine.configChangedLater();
     }
 
     // ---- SkillsSnapshot

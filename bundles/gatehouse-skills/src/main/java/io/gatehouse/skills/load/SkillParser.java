@@ -83,7 +83,11 @@ public final class SkillParser {
             }
             loaded = new Load(settings).loadFromString(yaml.toString());
         } catch (MarkedYamlEngineException e) {
-            Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
+            // a construct left open is reported at the end of the stream: where it opened says more
+            int yamlLines = close - 1;
+            Optional<Mark> mark = e.getProblemMark().isPresent()
+                    && !(e.getProblemMark().get().getLine() >= yamlLines && e.getContextMark().isPresent())
+                            ? e.getProblemMark() : e.getContextMark();
             int line = mark.map(m -> m.getLine() + 2).orElse(2);
             int column = mark.map(m -> m.getColumn() + 1).orElse(1);
             String what = e.getProblem() != null ? e.getProblem() : e.getClass().getSimpleName();

@@ -222,6 +222,23 @@ public final class SkillsEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * The config in force changed: refresh soon, without waiting (the config pipeline is not held up;
+     * a reader that comes first refreshes itself, see {@link #fresh()}).
+     */
+    public void configChangedLater() {
+        try {
+            worker.execute(() -> {
+                Published p = published;
+                if (p != null && !p.catalog().configHash().equals(config.get().hash())) {
+                    refresh(new Trigger(Reason.CONFIG_CHANGE, null, Set.of(), false, false, null));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // closing
+        }
+    }
+
     /** Rebuilds everything from disk, bumps the version and fires a {@code manual} event. */
     public Published reload() {
         return sync(() -> {
@@ -483,11 +500,15 @@ public final class SkillsEngine implements AutoCloseable {
         }
     }
 
-    /** The first SKILL.md added, changed or removed between two catalogs (else {@code fallback}). */
+    /**
+     * The SKILL.md added, changed or removed between two catalogs: the watch's own path when it is one of
+     * them, else the first (else {@code fallback}).
+     */
     private static String changedSkill(Catalog prev, Catalog next, String fallback) {
         if (prev == null) {
             return fallback;
         }
+        String first = null;
         for (Map.Entry<Root, RootScan> e : next.scans().entrySet()) {
             RootScan before = prev.scan(e.getKey());
             if (before == e.getValue()) {
@@ -497,28 +518,31 @@ public final class SkillsEngine implements AutoCloseable {
             if (before != null) {
                 before.skills().forEach(x -> old.put(x.location(), x.hash()));
             }
+            List<String> changed = new ArrayList<>();
             for (SkillEntry x : e.getValue().skills()) {
                 if (!x.hash().equals(old.remove(x.location()))) {
-                    return x.location();
+                    changed.add(x.location());
                 }
             }
-            if (!old.isEmpty()) {
-                return old.keySet().iterator().next();
-            }
+            changed.addAll(old.keySet());
             Set<String> probs = new HashSet<>();
             if (before != null) {
-                before.problems().forEach(p -> probs.add(p.toString()));
+                before.problems().forEach(p -> probs.add(p.file()));
             }
             for (Problem p : e.getValue().problems()) {
-                if (!probs.remove(p.toString())) {
-                    return p.file();
+                if (!probs.remove(p.file())) {
+                    changed.add(p.file());
                 }
             }
-            if (!probs.isEmpty()) {
-                return probs.iterator().next().replaceFirst(":.*", "");
+            changed.addAll(probs);
+            if (changed.contains(fallback)) {
+                return fallback;
+            }
+            if (first == null && !changed.isEmpty()) {
+                first = changed.get(0);
             }
         }
-        return fallback;
+        return first != null ? first : fallback;
     }
 
     /** The first config path whose change this refresh saw (skills section, agents, required paths). */

@@ -123,6 +123,13 @@ class SkillParserTest {
     }
 
     @Test
+    void anUnclosedFlowIsReportedWhereItOpens() {
+        SkillFormatException e = fails("---\nname: bad\ndescription: [oops\n---\n");
+        assertEquals(3, e.line(), e.reason());
+        assertEquals(14, e.column(), e.reason());
+    }
+
+    @Test
     void duplicateKeysAreRefused() {
         SkillFormatException e = fails("---\nname: a\ndescription: d\nname: b\n---\n");
         assertEquals(4, e.line(), e.reason());
