@@ -183,7 +183,9 @@ public final class SkillsCommands {
     public String reload(
             @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson)
             throws JsonProcessingException {
+        long started = System.nanoTime();
         SkillsEngine.Published p = engine.reload();
+        double tookMs = (System.nanoTime() - started) / 1e6;
         Catalog c = p.catalog();
         int skills = 0;
         int problems = 0;
@@ -196,11 +198,12 @@ public final class SkillsCommands {
         m.put("roots", c.scans().size());
         m.put("skills", skills);
         m.put("problems", problems);
+        m.put("tookMs", Math.round(tookMs * 10) / 10.0);
         if (asJson) {
             return json.writeValueAsString(m);
         }
         return "skills reloaded: " + skills + " skills in " + c.scans().size() + " roots, " + problems + " problems; version "
-                + p.global();
+                + p.global() + " (" + Math.round(tookMs) + " ms)";
     }
 
     @Descriptor("Eligibility report of an agent's skills (default: the default agent): ready, ineligible with every unmet"
