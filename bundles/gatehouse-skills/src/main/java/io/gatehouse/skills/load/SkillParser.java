@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -26,6 +27,9 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 public final class SkillParser {
     static final List<String> META_KEYS = List.of("openclaw", "clawdbot");
+    /** Immutable, shared: no duplicate keys, no alias bombs, small documents. */
+    private static final LoadSettings SETTINGS = LoadSettings.builder().setAllowDuplicateKeys(false)
+            .setMaxAliasesForCollections(20).setCodePointLimit(1_000_000).build();
 
     private SkillParser() {
     }
@@ -37,41 +41,40 @@ public final class SkillParser {
             throw new SkillFormatException(1, 1, "the file is empty: a SKILL.md starts with a YAML front matter block"
                     + " (a line ---, name and description, a line ---)", true);
         }
-        String[] lines = s.split("\r?\n", -1);
-        if (!lines[0].stripTrailing().equals("---")) {
+        // lines up to the closing ---; the body is the rest of the text as it is (line ends normalised)
+        int firstEnd = lineEnd(s, 0);
+        if (!s.substring(0, firstEnd).stripTrailing().equals("---")) {
             throw new SkillFormatException(1, 1, "no front matter: the first line must be --- (got \""
-                    + cut(lines[0], 40) + "\")", false);
-        }
-        int close = -1;
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].stripTrailing().equals("---")) {
-                close = i;
-                break;
-            }
-        }
-        if (close < 0) {
-            throw new SkillFormatException(lines.length, 1, "front matter not closed: no line --- after line 1", true);
+                    + cut(s.substring(0, firstEnd), 40) + "\")", false);
         }
         StringBuilder yaml = new StringBuilder();
-        for (int i = 1; i < close; i++) {
-            yaml.append(lines[i]).append('\n');
-        }
-        StringBuilder body = new StringBuilder();
-        for (int i = close + 1; i < lines.length; i++) {
-            if (i > close + 1) {
-                body.append('\n');
+        int close = -1;
+        int line = 1;
+        int pos = next(s, firstEnd);
+        while (pos >= 0) {
+            int end = lineEnd(s, pos);
+            line++;
+            String l = s.substring(pos, end);
+            if (l.stripTrailing().equals("---")) {
+                close = line - 1; // 0-based index of the closing line
+                pos = next(s, end);
+                break;
             }
-            body.append(lines[i]);
+            yaml.append(l).append('\n');
+            pos = next(s, end);
         }
+        if (close < 0) {
+            throw new SkillFormatException(line, 1, "front matter not closed: no line --- after line 1", true);
+        }
+        String body = pos < 0 ? "" : s.substring(pos).replace("\r\n", "\n");
         if (yaml.toString().isBlank()) {
             throw new SkillFormatException(2, 1, "the front matter is empty: name and description are required", false);
         }
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false)
-                .setMaxAliasesForCollections(20).setCodePointLimit(1_000_000).build();
         Object loaded;
         Map<String, int[]> keyMarks = new HashMap<>();
         try {
-            Optional<Node> root = new Compose(settings).composeString(yaml.toString());
+            // one parse: the node tree gives the keys' lines, then it is constructed into plain values
+            Optional<Node> root = new Compose(SETTINGS).composeString(yaml.toString());
             if (root.isPresent() && root.get() instanceof MappingNode m) {
                 for (NodeTuple t : m.getValue()) {
                     if (t.getKeyNode() instanceof ScalarNode k) {
@@ -81,18 +84,18 @@ public final class SkillParser {
                     }
                 }
             }
-            loaded = new Load(settings).loadFromString(yaml.toString());
+            loaded = new StandardConstructor(SETTINGS).constructSingleDocument(root);
         } catch (MarkedYamlEngineException e) {
             // a construct left open is reported at the end of the stream: where it opened says more
             int yamlLines = close - 1;
             Optional<Mark> mark = e.getProblemMark().isPresent()
                     && !(e.getProblemMark().get().getLine() >= yamlLines && e.getContextMark().isPresent())
                             ? e.getProblemMark() : e.getContextMark();
-            int line = mark.map(m -> m.getLine() + 2).orElse(2);
+            int at = mark.map(m -> m.getLine() + 2).orElse(2);
             int column = mark.map(m -> m.getColumn() + 1).orElse(1);
             String what = e.getProblem() != null ? e.getProblem() : e.getClass().getSimpleName();
             String context = e.getContext() != null ? e.getContext() + ": " : "";
-            throw new SkillFormatException(line, column, "invalid YAML front matter: " + context + what, false);
+            throw new SkillFormatException(at, column, "invalid YAML front matter: " + context + what, false);
         } catch (YamlEngineException e) {
             throw new SkillFormatException(2, 1, "invalid YAML front matter: " + e.getMessage(), false);
         }
@@ -117,7 +120,7 @@ public final class SkillParser {
             homepage = meta.homepage();
         }
         return new ParsedSkill(name, description, homepage, userInvocable, disableModel,
-                dispatch == null ? null : dispatch.trim().toLowerCase(Locale.ROOT), tool, meta, body.toString());
+                dispatch == null ? null : dispatch.trim().toLowerCase(Locale.ROOT), tool, meta, body);
     }
 
     private static SkillMeta meta(Fields f) throws SkillFormatException {
@@ -128,7 +131,7 @@ public final class SkillParser {
         if (raw instanceof String text) {
             // the reference's metadata is a one-line JSON object; a quoted one is JSON inside a string
             try {
-                raw = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(text);
+                raw = new Load(SETTINGS).loadFromString(text);
             } catch (YamlEngineException e) {
                 throw f.error("metadata", "metadata: not a JSON or YAML object (" + cut(String.valueOf(e.getMessage()), 80) + ")");
             }
@@ -200,6 +203,19 @@ public final class SkillParser {
             }
         }
         return out;
+    }
+
+    /** The end (exclusive, before {@code \r\n} or {@code \n}) of the line starting at {@code from}. */
+    private static int lineEnd(String s, int from) {
+        int nl = s.indexOf('\n', from);
+        int end = nl < 0 ? s.length() : nl;
+        return end > from && s.charAt(end - 1) == '\r' ? end - 1 : end;
+    }
+
+    /** The start of the line after the one ending at {@code end}, or -1 at the end of the text. */
+    private static int next(String s, int end) {
+        int nl = s.indexOf('\n', end);
+        return nl < 0 ? -1 : nl + 1;
     }
 
     static String kind(Object v) {

@@ -49,7 +49,8 @@ import io.gatehouse.api.watch.WatchRequest;
  * refresh: it reads the config in force, works out the roots (plugins, {@code <home>/skills},
  * {@code skills.load.extraDirs}, each agent workspace's {@code skills/} and {@code .agents/skills/}), keeps
  * one watch per root folder (or on the nearest existing parent of a root that does not exist yet, so
- * creating it is seen), rescans what changed, and publishes a new {@link Catalog} together with the
+ * creating it is seen; a new watch is followed by a second look at its root, so nothing written before
+ * it began is missed), rescans what changed, and publishes a new {@link Catalog} together with the
  * versions: a changed global fingerprint bumps the global version, a changed workspace fingerprint that
  * workspace's version. Change events go to the listener on a second thread ({@code gatehouse-skills-events});
  * file changes become visible as soon as the watch reports them (a short quiet time), while their event
@@ -315,7 +316,9 @@ public final class SkillsEngine implements AutoCloseable {
     private void enqueue(List<Path> changed, String last) {
         synchronized (pendingLock) {
             pendingChanged.addAll(changed);
-            pendingLast = last;
+            if (last != null || pendingChanged.isEmpty()) {
+                pendingLast = last;
+            }
             if (pendingQueued || closed) {
                 return;
             }
@@ -386,10 +389,7 @@ public final class SkillsEngine implements AutoCloseable {
         wsRoots.values().forEach(allRoots::addAll);
         List<Path> folders = allRoots.stream().filter(r -> r.dir() != null).map(Root::dir).distinct().toList();
 
-        // watches first, then the scan: a file written in between is both seen by the scan and reported
         boolean watching = s.watch() && watcher != null;
-        updateRootWatches(watching ? folders : List.of(), s);
-
         Published before = published;
         Catalog prev = before == null ? null : before.catalog();
         boolean full = t.full() || (t.reason() == Reason.CONFIG_CHANGE && !watching);
@@ -440,6 +440,7 @@ public final class SkillsEngine implements AutoCloseable {
         Map<String, Long> wsVersions = new TreeMap<>();
         next.workspaces().forEach(ws -> wsVersions.put(ws, versions.get(ws)));
         published = new Published(next, versions.global(), Map.copyOf(wsVersions));
+        long loadedNanos = System.nanoTime() - started;
 
         if (!bumped.isEmpty()) {
             String changedPath = t.reason() == Reason.CONFIG_CHANGE ? configPath(prev, next)
@@ -455,7 +456,7 @@ public final class SkillsEngine implements AutoCloseable {
             }
             LOG.info("skills: {} skills in {} roots, {} problems; version {} ({}{}) in {} ms", skills, scans.size(), problems,
                     bumped.contains("") ? versions.global() : bumped.stream().mapToLong(versions::get).max().orElse(0),
-                    t.reason().id(), changedPath == null ? "" : " " + changedPath, (System.nanoTime() - started) / 1_000_000);
+                    t.reason().id(), changedPath == null ? "" : " " + changedPath, loadedNanos / 1_000_000);
             for (RootScan sc : scans.values()) {
                 if (prev == null || prev.scan(sc.root()) != sc) {
                     sc.problems().forEach(p -> LOG.warn("skills: skipped {}", p));
@@ -463,11 +464,19 @@ public final class SkillsEngine implements AutoCloseable {
             }
         } else if (prev == null) {
             int skills = scans.values().stream().mapToInt(sc -> sc.skills().size()).sum();
-            LOG.info("skills: loaded {} skills from {} roots in {} ms", skills, scans.size(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("skills: loaded {} skills from {} roots in {} ms", skills, scans.size(), loadedNanos / 1_000_000);
             scans.values().forEach(sc -> sc.problems().forEach(p -> LOG.warn("skills: skipped {}", p)));
         }
         scheduleRetries(scans.values());
+        // Watches after publishing, so opening many does not delay the skills; a root whose watch is new
+        // is looked at again right after (stat calls), so a file written before its watch began counts.
+        long w0 = System.nanoTime();
+        List<Path> opened = updateRootWatches(watching ? folders : List.of(), s);
         updateBinWatches(watching && !required.isEmpty(), s);
+        if (!opened.isEmpty()) {
+            LOG.debug("skills: {} watches opened in {} ms", opened.size(), (System.nanoTime() - w0) / 1_000_000);
+            enqueue(opened, null);
+        }
     }
 
     private RootScan scanPlugin(Root r, RootScanner.Limits limits) {
@@ -639,7 +648,8 @@ public final class SkillsEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ watches (worker thread)
 
-    private void updateRootWatches(List<Path> folders, Settings s) {
+    /** Opens and closes root watches as the folders require; returns the folders of the watches opened. */
+    private List<Path> updateRootWatches(List<Path> folders, Settings s) {
         long quiet = Math.min(FAST_QUIET_MS, s.debounceMs());
         if (quiet != watchQuiet) {
             closeWatches(k -> !k.bins());
@@ -669,13 +679,16 @@ public final class SkillsEngine implements AutoCloseable {
             }
         }
         closeWatches(k -> !k.bins() && !want.contains(k));
+        List<Path> opened = new ArrayList<>();
         for (WatchKey k : want) {
             if (!watches.containsKey(k)) {
                 WatchRequest req = new WatchRequest("skills", k.dir(), k.recursive(), k.recursive() ? ROOT_IGNORE : EDITOR_LEFTOVERS,
                         quiet, 0);
                 open(k, req, changed -> watched(k.dir(), changed));
+                opened.add(k.dir());
             }
         }
+        return opened;
     }
 
     /** Whether a recursive watch of {@code top} sees {@code below} (no skipped folder on the way). */
