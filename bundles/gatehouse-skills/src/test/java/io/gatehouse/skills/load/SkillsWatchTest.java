@@ -49,6 +49,22 @@ class SkillsWatchTest {
     }
 
     @Test
+    void watchFalseClosesTheWatchesAndReloadStillReadsFromDisk() throws Exception {
+        SkillsEngineTest.poll(() -> !engine.watchStatus().isEmpty());
+        config.set(Map.of("skills", Map.of("load", Map.of("watch", false)),
+                "agents", Map.of("list", List.of(Map.of("id", "main", "workspace", "ws")))));
+        engine.configChanged();
+        assertEquals(Map.of(), engine.watchStatus());
+        Path d = Files.createDirectories(ws.resolve("skills/late"));
+        Files.writeString(d.resolve("SKILL.md"), "---\nname: late\ndescription: after watch off\n---\n");
+        engine.reload();
+        assertEquals("after watch off", description("late"));
+        config.set(Map.of("agents", Map.of("list", List.of(Map.of("id", "main", "workspace", "ws")))));
+        engine.configChanged();
+        SkillsEngineTest.poll(() -> engine.watchStatus().keySet().contains(ws.resolve("skills").toString()));
+    }
+
+    @Test
     void aBurstIntoARootThatDidNotExistIsReadToTheEndAndIsOneEvent() throws Exception {
         Path root = ws.resolve("skills");
         Path dir = root.resolve("burst");
