@@ -94,7 +94,13 @@ class SkillsIT {
         nonce = Long.toString(System.nanoTime(), 36);
         ws = Files.createDirectories(home.resolve("skills-it-ws-" + nonce));
         config.set("skills", Map.of("load", Map.of("watchDebounceMs", DEBOUNCE)), "itest");
-        listener = ctx.registerService(SkillsListener.class, events::add, null);
+        // this test's events: its workspace's, and those not caused by files (config, plugins, reloads); a
+        // late event of an earlier test's cleanup of the shared folder is not this test's
+        listener = ctx.registerService(SkillsListener.class, e -> {
+            if (ws.toString().equals(e.workspaceDir()) || e.reason() != SkillsChangeEvent.Reason.WATCH) {
+                events.add(e);
+            }
+        }, null);
         config.set("agents", Map.of("list", List.of(Map.of("id", "main", "default", true, "workspace", ws.toString(),
                 "model", Map.of("provider", "echo", "echoSystem", true)))), "itest");
         awaitVersionSettled();

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * stopped load at start; a skill saved into an agent workspace shows in {@code skills:list} and in the
  * echo agent's next turn (its skills block, in the reference's form); a chat command invokes it; an
  * ineligible and a malformed skill are reported; {@code skills:info}, {@code skills:check},
- * {@code skills:reload}; a skills config change applies without a restart.
+ * {@code skills:reload}; a skills config change applies without a restart; the example plugin's skill
+ * comes with its install and goes and comes back with plugins:disable and plugins:enable.
  */
 class SkillsTest {
     @TempDir
@@ -108,6 +109,44 @@ class SkillsTest {
             assertEquals("disabled", find(list(g), "weather").path("status").asText());
             assertFalse(chat(port, "again").contains("<name>weather</name>"));
             assertEquals(0, g.status().path("restarts").asInt(), "skills changes are hot");
+        }
+    }
+
+    @Test
+    void thePluginsSkillComesAndGoesWithThePlugin() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            assertEquals(0, g.cli("start").exit());
+            Gateway.Result install = g.cli("shell", "plugins:install " + TestJars.EXAMPLE.toAbsolutePath());
+            assertEquals(0, install.exit(), install.toString());
+            Gateway.await(Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode s = find(json(g, "skills:list --json"), "shout");
+                    return s != null && "plugin".equals(s.path("source").asText());
+                } catch (Exception | AssertionError e) {
+                    return false; // the framework restarts for the install
+                }
+            }, "the example plugin's skill after its install");
+            assertEquals("plugin:" + TestJars.EXAMPLE_ID + "!/skills/shout/SKILL.md",
+                    find(list(g), "shout").path("location").asText());
+            long restarts = g.status().path("restarts").asLong();
+
+            assertEquals(0, g.cli("shell", "plugins:disable " + TestJars.EXAMPLE_ID).exit());
+            Gateway.await(Duration.ofSeconds(30), () -> {
+                try {
+                    return find(list(g), "shout") == null;
+                } catch (Exception | AssertionError e) {
+                    return false;
+                }
+            }, "the skill gone with the disabled plugin");
+            assertEquals(0, g.cli("shell", "plugins:enable " + TestJars.EXAMPLE_ID).exit());
+            Gateway.await(Duration.ofSeconds(30), () -> {
+                try {
+                    return find(list(g), "shout") != null;
+                } catch (Exception | AssertionError e) {
+                    return false;
+                }
+            }, "the skill back with the enabled plugin");
+            assertEquals(restarts, g.status().path("restarts").asLong(), "enable/disable are in process");
         }
     }
 
