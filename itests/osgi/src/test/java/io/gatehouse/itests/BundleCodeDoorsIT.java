@@ -48,7 +48,7 @@ class BundleCodeDoorsIT {
         store = launcher.pluginStore();
         store.clear();
         work = Files.createDirectories(Path.of(context.getProperty("gatehouse.home"), "code-doors-it"));
-        Poll.until("felix:update is guarded", () -> shell("felix:update 0").err().contains("gateway:restart"));
+        Poll.until("felix:update is guarded", () -> shell("felix:update 0").toString(), r -> r.contains("gateway:restart"));
         launcher.launcher().clearRestartRequests();
     }
 

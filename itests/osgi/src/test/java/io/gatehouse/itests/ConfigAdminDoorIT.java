@@ -54,17 +54,27 @@ class ConfigAdminDoorIT {
         BundleContext ctx = FrameworkUtil.getBundle(ConfigAdminDoorIT.class).getBundleContext();
         file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
         original = Files.readString(file);
+        // start from a known config, whatever an earlier test left in force
+        write("// Config Admin door test\n{\n  gateway: { bind: \"loopback\", port: 0 },\n"
+                + "  logging: {\n    level: \"info\",\n    levels: { \"org.eclipse.jetty\": \"warn\" },\n  },\n}\n");
+        config.reload();
+        Poll.until("the test's config in force", APPLY, () -> config.current().get("logging.level").orElse(null), "info"::equals);
         listener = ctx.registerService(ConfigReloadListener.class, events::add, null);
+    }
+
+    private void write(String text) throws Exception {
+        Path tmp = file.resolveSibling(".config-admin-door.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @AfterEach
     void restore() throws Exception {
         listener.unregister();
-        Path tmp = file.resolveSibling(".restore-cm.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        write(original);
         config.reload();
-        Poll.until("original config back in force", APPLY, () -> config.current().get("logging.level").orElse(null), "info"::equals);
+        Poll.until("original config back in force", APPLY, () -> config.lastError().isEmpty()
+                && config.current().get("logging.level").orElse("info").equals("info"), ok -> ok);
     }
 
     private Configuration logging() {
