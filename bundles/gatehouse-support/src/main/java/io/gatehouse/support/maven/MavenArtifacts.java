@@ -1,4 +1,4 @@
-package io.gatehouse.plugins;
+package io.gatehouse.support.maven;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

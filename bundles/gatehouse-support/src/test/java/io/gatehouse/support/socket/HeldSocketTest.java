@@ -1,10 +1,11 @@
-package io.gatehouse.launcher;
+package io.gatehouse.support.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -107,7 +108,7 @@ class HeldSocketTest {
 
     @Test
     void bindingABusyPortNamesTheAddress() {
-        LaunchException e = assertThrows(LaunchException.class, () -> HeldSocket.bind("gateway", held.address()));
+        IOException e = assertThrows(IOException.class, () -> HeldSocket.bind("gateway", held.address()));
         assertTrue(e.getMessage().contains("127.0.0.1:" + held.address().getPort()), e.getMessage());
     }
 
@@ -142,8 +143,8 @@ class HeldSocketTest {
     @Test
     void wildcardBindReadsAsIpv4AnyForOperators() throws Exception {
         try (HeldSocket any = HeldSocket.bind("test", new InetSocketAddress("0.0.0.0", 0))) {
-            assertEquals("0.0.0.0:" + any.address().getPort(), Launcher.hostPort(any.address()));
+            assertEquals("0.0.0.0:" + any.address().getPort(), HeldSocket.hostPort(any.address()));
         }
-        assertEquals("127.0.0.1:" + held.address().getPort(), Launcher.hostPort(held.address()));
+        assertEquals("127.0.0.1:" + held.address().getPort(), HeldSocket.hostPort(held.address()));
     }
 }

@@ -1,4 +1,4 @@
-package io.gatehouse.plugins;
+package io.gatehouse.support.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.gatehouse.launcher;
+package io.gatehouse.support.socket;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -7,6 +7,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +23,22 @@ import io.gatehouse.launcher.api.ListeningSocket;
  * connecting clients wait instead of being refused or being handed to a server that is going away.
  * Interrupting a consumer never closes the channel, which is why the framework's server does not call
  * {@link ServerSocketChannel#accept()} itself: an interrupt there would close the channel.
+ *
+ * <p>The launcher holds one per socket across framework generations; the OSGi itests register the
+ * same class (one generation) as the launcher services of their framework.
  */
-final class HeldSocket implements AutoCloseable {
+public final class HeldSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeldSocket.class);
 
     /** Large enough for a restart's worth of clients; the kernel caps it at net.core.somaxconn. */
-    static final int BACKLOG = 4096;
+    public static final int BACKLOG = 4096;
 
     private final String name;
     private final ServerSocketChannel server;
     private final InetSocketAddress address;
     private final Thread acceptThread;
     private final Object lock = new Object();
+    private final AtomicLong handedOut = new AtomicLong();
 
     // guarded by lock
     private SocketChannel waiting;
@@ -49,7 +54,12 @@ final class HeldSocket implements AutoCloseable {
         acceptThread.start();
     }
 
-    static HeldSocket bind(String name, InetSocketAddress at) throws LaunchException {
+    /**
+     * Binds a socket (backlog {@link #BACKLOG}) and starts its accept thread.
+     *
+     * @throws IOException naming the address, the socket's name and the reason
+     */
+    public static HeldSocket bind(String name, InetSocketAddress at) throws IOException {
         ServerSocketChannel ch = null;
         try {
             ch = ServerSocketChannel.open();
@@ -65,21 +75,32 @@ final class HeldSocket implements AutoCloseable {
                     // already failing
                 }
             }
-            throw new LaunchException("cannot listen on " + at.getHostString() + ":" + at.getPort() + " for the "
+            throw new IOException("cannot listen on " + at.getHostString() + ":" + at.getPort() + " for the "
                     + name + " socket: " + e.getMessage(), e);
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
+    /**
+     * {@code host:port} for operators and clients: a wildcard bind (which the JDK reports as the IPv6
+     * {@code ::} on a dual-stack socket) reads {@code 0.0.0.0}; other IPv6 hosts are bracketed.
+     */
+    public static String hostPort(InetSocketAddress a) {
+        java.net.InetAddress ip = a.getAddress();
+        String host = ip.isAnyLocalAddress() ? "0.0.0.0"
+                : ip instanceof java.net.Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return host + ":" + a.getPort();
+    }
+
     /** Lets consumers of the given framework generation take connections. */
-    void open(long generation) {
+    public void open(long generation) {
         synchronized (lock) {
             openGeneration = generation;
             lock.notifyAll();
@@ -87,7 +108,7 @@ final class HeldSocket implements AutoCloseable {
     }
 
     /** Stops handing out connections; clients wait in the backlog. Consumers of any generation fail. */
-    void pause() {
+    public void pause() {
         synchronized (lock) {
             openGeneration = -1;
             lock.notifyAll();
@@ -95,7 +116,7 @@ final class HeldSocket implements AutoCloseable {
     }
 
     /** The service a framework generation sees. */
-    ListeningSocket viewFor(long generation) {
+    public ListeningSocket viewFor(long generation) {
         return new ListeningSocket() {
             @Override
             public InetSocketAddress localAddress() {
@@ -127,6 +148,7 @@ final class HeldSocket implements AutoCloseable {
                 if (openGeneration == generation && waiting != null) {
                     SocketChannel ch = waiting;
                     waiting = null;
+                    handedOut.incrementAndGet();
                     lock.notifyAll();
                     return ch;
                 }
@@ -174,6 +196,16 @@ final class HeldSocket implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Connections handed to consumers so far. */
+    public long handedOut() {
+        return handedOut.get();
+    }
+
+    /** Whether the listening channel is open (an interrupted consumer must never close it). */
+    public boolean isOpen() {
+        return server.isOpen();
     }
 
     @Override
