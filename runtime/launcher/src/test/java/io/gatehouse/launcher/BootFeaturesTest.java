@@ -13,7 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FeatureTest {
+import io.gatehouse.support.feature.FeatureFile;
+
+class BootFeaturesTest {
     @TempDir
     Path home;
 
@@ -29,27 +31,39 @@ class FeatureTest {
                     { location: "plugins/x.jar", start: false },
                 ] }
                 """);
-        List<Feature> all = Feature.readAll(features);
-        assertEquals(List.of("core", "extra"), all.stream().map(Feature::id).toList());
+        List<FeatureFile> all = BootFeatures.readAll(features);
+        assertEquals(List.of("core", "extra"), all.stream().map(FeatureFile::id).toList());
         assertFalse(all.get(1).boot());
-        Feature core = all.get(0);
+        FeatureFile core = all.get(0);
         GatewayHome gh = new GatewayHome(home);
         assertEquals(home.resolve("system/org/apache/felix/org.apache.felix.scr/2.2.18/org.apache.felix.scr-2.2.18.jar"),
-                core.bundles().get(0).resolve(gh));
+                BootFeatures.resolve(core.bundles().get(0), gh));
         assertEquals(home.resolve("system/org/apache/felix/org.apache.felix.http.jetty12/1.1.8/"
-                + "org.apache.felix.http.jetty12-1.1.8-with-jetty-websockets.jar"), core.bundles().get(1).resolve(gh));
+                + "org.apache.felix.http.jetty12-1.1.8-with-jetty-websockets.jar"), BootFeatures.resolve(core.bundles().get(1), gh));
         assertEquals(Boolean.FALSE, core.bundles().get(1).console());
         assertNull(core.bundles().get(0).console());
         assertEquals(50, core.bundles().get(2).startLevel());
         assertFalse(core.bundles().get(2).start());
-        assertEquals(home.resolve("plugins/x.jar"), core.bundles().get(2).resolve(gh));
+        assertEquals(home.resolve("plugins/x.jar"), BootFeatures.resolve(core.bundles().get(2), gh));
+    }
+
+    @Test
+    void aFeatureBootsOnlyWhenItSaysSo() throws Exception {
+        Path features = Files.createDirectories(home.resolve("features"));
+        Files.writeString(features.resolve("core.json"), "{ id: 'core', bundles: [] }");
+        Files.writeString(features.resolve("quiet.json"), "{ id: 'quiet', bundles: [] }");
+        Files.writeString(features.resolve("loud.json"), "{ id: 'loud', boot: true, bundles: ['lib/x.jar'] }");
+        List<FeatureFile> all = BootFeatures.readAll(features);
+        assertTrue(all.get(0).boot(), "core always boots");
+        assertEquals(List.of("loud"), all.stream().filter(f -> f.boot() && !f.id().equals("core")).map(FeatureFile::id).toList());
+        assertEquals(home.resolve("lib/x.jar"), BootFeatures.resolve(all.get(1).bundles().get(0), new GatewayHome(home)));
     }
 
     @Test
     void missingCoreIsAnError() throws Exception {
         Path features = Files.createDirectories(home.resolve("features"));
         Files.writeString(features.resolve("x.json"), "{ id: 'x', bundles: [] }");
-        LaunchException e = assertThrows(LaunchException.class, () -> Feature.readAll(features));
+        LaunchException e = assertThrows(LaunchException.class, () -> BootFeatures.readAll(features));
         assertTrue(e.getMessage().contains("core"), e.getMessage());
     }
 
@@ -57,17 +71,17 @@ class FeatureTest {
     void badEntriesNameFileAndField() throws Exception {
         Path f = home.resolve("core.json");
         Files.writeString(f, "{ id: 'core', bundles: [ { location: 'mvn:a/b/1', startLevel: 0 } ] }");
-        LaunchException e = assertThrows(LaunchException.class, () -> Feature.read(f));
+        LaunchException e = assertThrows(LaunchException.class, () -> BootFeatures.read(f));
         assertTrue(e.getMessage().contains("bundles[0].startLevel"), e.getMessage());
         Files.writeString(f, "{ id: 'core', bundles: [ { startLevel: 3 } ] }");
-        e = assertThrows(LaunchException.class, () -> Feature.read(f));
+        e = assertThrows(LaunchException.class, () -> BootFeatures.read(f));
         assertTrue(e.getMessage().contains("bundles[0].location"), e.getMessage());
         Files.writeString(f, "{ id: 'core', bundles: [ \n{ location: 'mvn:a/b' } ] }");
-        Feature bad = Feature.read(f);
-        e = assertThrows(LaunchException.class, () -> bad.bundles().get(0).resolve(new GatewayHome(home)));
+        FeatureFile bad = BootFeatures.read(f);
+        e = assertThrows(LaunchException.class, () -> BootFeatures.resolve(bad.bundles().get(0), new GatewayHome(home)));
         assertTrue(e.getMessage().contains("mvn:a/b"), e.getMessage());
         Files.writeString(f, "{ id: 'core', \n bundles: [ ");
-        e = assertThrows(LaunchException.class, () -> Feature.read(f));
+        e = assertThrows(LaunchException.class, () -> BootFeatures.read(f));
         assertTrue(e.getMessage().startsWith(f + ":2:"), e.getMessage());
     }
 }
