@@ -88,6 +88,15 @@ public final class HeldSocket implements AutoCloseable {
         return address;
     }
 
+    public int port() {
+        return address.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "HeldSocket[" + name + " " + hostPort(address) + "]";
+    }
+
     /**
      * {@code host:port} for operators and clients: a wildcard bind (which the JDK reports as the IPv6
      * {@code ::} on a dual-stack socket) reads {@code 0.0.0.0}; other IPv6 hosts are bracketed.

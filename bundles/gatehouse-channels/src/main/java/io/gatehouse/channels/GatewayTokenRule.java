@@ -1,4 +1,4 @@
-package io.gatehouse.channels.support;
+package io.gatehouse.channels;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,11 +9,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.gatehouse.api.auth.GatewayAuth;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.launcher.api.ListeningSocket;
 
 /**
- * The gateway token rule for HTTP and WebSocket channels.
+ * The gateway token rule for HTTP and WebSocket channels ({@link GatewayAuth}).
  *
  * <ul>
  * <li>{@code gateway.auth.token} set (after {@code ${ENV}} substitution): every request must present it;</li>
@@ -22,29 +23,29 @@ import io.gatehouse.launcher.api.ListeningSocket;
  * The token is read from the config in force on every call, so a change applies to the next request.
  */
 @Component(service = GatewayAuth.class)
-public final class GatewayAuth {
-    public static final String TOKEN_PATH = "gateway.auth.token";
-
+public final class GatewayTokenRule implements GatewayAuth {
     private final ConfigService config;
     private final ListeningSocket gateway;
 
     @Activate
-    public GatewayAuth(@Reference ConfigService config,
+    public GatewayTokenRule(@Reference ConfigService config,
             @Reference(target = "(" + ListeningSocket.NAME + "=" + ListeningSocket.GATEWAY + ")") ListeningSocket gateway) {
         this.config = config;
         this.gateway = gateway;
     }
 
     /** The configured token, or null when none is set (or it is blank). */
-    public String token() {
+    String token() {
         Object t = config.current().get(TOKEN_PATH).orElse(null);
         return t instanceof String s && !s.isBlank() ? s : null;
     }
 
-    /**
-     * @param remoteAddress the client's address as the servlet container reports it
-     * @param presented     the token the client presented, or null
-     */
+    @Override
+    public boolean tokenConfigured() {
+        return token() != null;
+    }
+
+    @Override
     public boolean allowed(String remoteAddress, String presented) {
         String token = token();
         if (token != null) {
@@ -54,21 +55,13 @@ public final class GatewayAuth {
         return isLoopback(remoteAddress);
     }
 
-    /** Whether the gateway socket is bound to a loopback address only (then only local clients can connect). */
+    @Override
     public boolean gatewayOnLoopback() {
         InetAddress a = gateway.localAddress().getAddress();
         return a != null && a.isLoopbackAddress();
     }
 
-    /** The token of an {@code Authorization: Bearer <token>} header, or null. */
-    public static String bearer(String authorization) {
-        if (authorization == null) {
-            return null;
-        }
-        String a = authorization.trim();
-        return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : null;
-    }
-
+    /** A literal loopback address ({@code 127.x}, {@code ::1}, {@code [::1]}, {@code ::ffff:127.0.0.1}); never resolves a name. */
     static boolean isLoopback(String address) {
         if (address == null || address.isEmpty()) {
             return false;
