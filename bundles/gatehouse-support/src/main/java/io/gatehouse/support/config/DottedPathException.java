@@ -4,13 +4,13 @@ package io.gatehouse.support.config;
  * A dotted path that cannot be split ({@code plugins.entries."io.x.enabled}: the quote is not closed).
  * The message names the path and the 1-based column in it.
  */
-public final class DottedPathException extends IllegalArgumentException {
+public class DottedPathException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final String path;
     private final int column;
     private final String reason;
 
-    DottedPathException(String path, int column, String reason) {
+    public DottedPathException(String path, int column, String reason) {
         super("malformed path " + path + ": " + reason + " at column " + column);
         this.path = path;
         this.column = column;

@@ -1,7 +1,7 @@
 package io.gatehouse.support.json5;
 
 /** A document that is not in the dialect, with the 1-based line and column of the first error (0 when unknown). */
-public final class Json5Exception extends Exception {
+public class Json5Exception extends Exception {
     private static final long serialVersionUID = 1L;
     private final int line;
     private final int column;
@@ -14,10 +14,12 @@ public final class Json5Exception extends Exception {
         this.reason = reason;
     }
 
+    /** 1-based line of the error. */
     public int line() {
         return line;
     }
 
+    /** 1-based column (in UTF-16 characters, as Jackson counts) of the error. */
     public int column() {
         return column;
     }
