@@ -427,6 +427,6 @@ class PluginsIT {
     }
 
     private static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return io.gatehouse.support.files.Sha256.of(file);
     }
 }
