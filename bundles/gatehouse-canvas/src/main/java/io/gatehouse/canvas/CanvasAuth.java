@@ -1,0 +1,95 @@
+package io.gatehouse.canvas;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.gatehouse.channels.support.GatewayAuth;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The gateway token rule ({@link GatewayAuth}) for canvas pages and their live-reload socket. A browser cannot
+ * send a header with every sub-resource it loads, so besides {@code Authorization: Bearer} and {@code ?token=}
+ * a cookie is accepted: a page opened with a valid {@code ?token=} sets {@value #COOKIE} (HttpOnly,
+ * SameSite=Strict, path /), whose value is an HMAC of the token, never the token itself; changing the token
+ * invalidates it.
+ */
+final class CanvasAuth {
+    static final String COOKIE = "gatehouse_canvas";
+    private static final byte[] LABEL = "gatehouse canvas cookie v1".getBytes(StandardCharsets.UTF_8);
+
+    private CanvasAuth() {
+    }
+
+    /** Whether the request may see the canvas. */
+    static boolean allowed(GatewayAuth auth, HttpServletRequest req) {
+        String token = auth.token();
+        String remote = req.getRemoteAddr();
+        if (token == null) {
+            return auth.allowed(remote, null);
+        }
+        String presented = presented(req);
+        if (presented != null && auth.allowed(remote, presented)) {
+            return true;
+        }
+        String cookie = cookie(req);
+        return cookie != null && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII),
+                cookieValue(token).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The token presented with the request itself (header or query), or null. */
+    static String presented(HttpServletRequest req) {
+        String bearer = GatewayAuth.bearer(req.getHeader("Authorization"));
+        return bearer != null ? bearer : req.getParameter("token");
+    }
+
+    /** After a request that presented the valid token in its URL: remember it for the page's other requests. */
+    static void rememberToken(GatewayAuth auth, HttpServletRequest req, HttpServletResponse resp) {
+        String token = auth.token();
+        String q = req.getParameter("token");
+        if (token == null || q == null || !auth.allowed(req.getRemoteAddr(), q)) {
+            return;
+        }
+        String value = cookieValue(token);
+        if (value.equals(cookie(req))) {
+            return;
+        }
+        boolean secure = req.isSecure() || "https".equalsIgnoreCase(req.getHeader("X-Forwarded-Proto"));
+        resp.addHeader("Set-Cookie", COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+    }
+
+    private static String cookie(HttpServletRequest req) {
+        Cookie[] cookies = req.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie c : cookies) {
+            if (COOKIE.equals(c.getName())) {
+                return c.getValue();
+            }
+        }
+        return null;
+    }
+
+    static String cookieValue(String token) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(LABEL));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The 401 text: what to do, never the token. */
+    static String denied(GatewayAuth auth) {
+        return auth.token() == null ? "a gateway token is required from this address (set gateway.auth.token)"
+                : "gateway token required: open the page with ?token=<gateway token> (or send Authorization: Bearer)";
+    }
+}
