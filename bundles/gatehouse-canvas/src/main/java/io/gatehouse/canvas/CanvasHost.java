@@ -67,6 +67,9 @@ import io.gatehouse.api.watch.WatchRequest;
 public final class CanvasHost implements ReloadHandler {
     static final String PID = "gatehouse.canvas";
     static final long HEALTH_MS = 2_000;
+    /** A watch degraded to polling tries file notifications again after this, doubling up to the maximum. */
+    static final long DEGRADED_RETRY_MS = 30_000;
+    static final long DEGRADED_RETRY_MAX_MS = 600_000;
     private static final Logger LOG = LoggerFactory.getLogger(CanvasHost.class);
     private static final int MAX_KNOWN = 20_000;
 
@@ -174,7 +177,14 @@ public final class CanvasHost implements ReloadHandler {
 
     // ---- settings and reconciliation
 
+    /**
+     * The settings of the config in force: when the config changed since the last reconciliation (the hash
+     * property's update may arrive after the change is in force), the canvas is reconciled first.
+     */
     CanvasSettings settings() {
+        if (!closed && !Objects.equals(config.current().hash(), settingsHash)) {
+            reconcile("config change");
+        }
         return settings;
     }
 
@@ -265,6 +275,7 @@ public final class CanvasHost implements ReloadHandler {
     }
 
     private void openWatch(Path dir) {
+        WatchState previous = watches.get(dir);
         FileWatchService ws = watchService;
         if (ws == null) {
             watches.put(dir, WatchState.failed(dir, "no file watch service", fileKey(dir)));
@@ -272,6 +283,9 @@ public final class CanvasHost implements ReloadHandler {
             return;
         }
         WatchState state = new WatchState(dir, fileKey(dir));
+        state.retryAfterMs = previous != null && previous.problem != null ? Math.min(previous.retryAfterMs * 2, DEGRADED_RETRY_MAX_MS)
+                : DEGRADED_RETRY_MS;
+        boolean quiet = previous != null && previous.problem != null;
         try {
             WatchRequest request = new WatchRequest("canvas", dir, true, IGNORE, 0, 0);
             state.watch = ws.watch(request, new WatchListener() {
@@ -289,12 +303,17 @@ public final class CanvasHost implements ReloadHandler {
                 @Override
                 public void problem(String message) {
                     state.problem = message;
-                    LOG.warn("canvas: the file watcher of {} degraded, live reload continues by polling: {}", dir, message);
+                    if (quiet) {
+                        LOG.debug("canvas: the file watcher of {} is still degraded: {}", dir, message);
+                    } else {
+                        LOG.warn("canvas: the file watcher of {} degraded, live reload continues by polling (file notifications"
+                                + " are tried again in {} s): {}", dir, state.retryAfterMs / 1000, message);
+                    }
                 }
             });
             WatchState old = watches.put(dir, state);
-            if (old != null && old.failed()) {
-                LOG.info("canvas: live reload is on again for {}", dir);
+            if (old != null && old.problem != null && state.problem == null) {
+                LOG.info("canvas: live reload is on again for {} ({})", dir, state.watch.mode());
             }
         } catch (IOException | RuntimeException e) {
             WatchState failed = WatchState.failed(dir, e.toString(), fileKey(dir));
@@ -342,10 +361,19 @@ public final class CanvasHost implements ReloadHandler {
         try {
             CanvasSettings s = settings;
             boolean redo = false;
+            long now = System.currentTimeMillis();
             for (WatchState w : watches.values()) {
                 Object key = fileKey(w.dir);
                 if (w.failed() || !Objects.equals(key, w.fileKey)) {
                     redo = true;
+                } else if (w.problem != null && now - w.openedAt >= w.retryAfterMs) {
+                    // degraded to polling: try file notifications again (the cause may have passed)
+                    synchronized (this) {
+                        if (watches.get(w.dir) == w && !closed) {
+                            w.close();
+                            openWatch(w.dir);
+                        }
+                    }
                 }
             }
             if (!redo && !desiredWatches(s).equals(watches.keySet())) {
@@ -659,8 +687,10 @@ public final class CanvasHost implements ReloadHandler {
     private static final class WatchState {
         final Path dir;
         final Object fileKey;
+        final long openedAt = System.currentTimeMillis();
         volatile FileWatch watch;
         volatile String problem;
+        volatile long retryAfterMs = DEGRADED_RETRY_MS;
 
         WatchState(Path dir, Object fileKey) {
             this.dir = dir;
