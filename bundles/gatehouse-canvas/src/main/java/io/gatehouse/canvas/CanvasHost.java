@@ -149,9 +149,19 @@ public final class CanvasHost implements ReloadHandler {
         return d != null ? Path.of(d).toAbsolutePath().normalize() : homeOf(context).resolve("data");
     }
 
+    /**
+     * The config service's hash changed. Reconciled on the canvas thread, not on the config pipeline's (this runs
+     * inside its publication): requests read {@link #settings()}, which reconciles first when still behind.
+     */
     void configUpdated(ConfigService c) {
-        if (!Objects.equals(c.current().hash(), settingsHash)) {
-            reconcile("config change");
+        try {
+            executor.execute(() -> {
+                if (!closed && !Objects.equals(config.current().hash(), settingsHash)) {
+                    reconcile("config change");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // deactivated
         }
     }
 
