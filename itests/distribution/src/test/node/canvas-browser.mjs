@@ -12,6 +12,8 @@
 //   torn     a writer that pauses in the middle of the file -> the page never shows the half file
 //   restart  gateway:restart (bin/gatehouse shell) -> the page reconnects without reloading, then live-reloads
 //   bench    `saves` saves one after the other -> save-to-shown latency of each, measured in the page
+// toNavigation: save to the start of the reload's navigation (performance.timeOrigin): the gateway's part (watch,
+// settle, broadcast) plus the socket message; the rest of a latency is the browser reloading the page.
 // Prints one JSON object: { results: { <scenario>: {...} }, loads, problems }. Exits non-zero when a step fails.
 import { chromium } from 'playwright-core';
 import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -41,7 +43,7 @@ function pageText(rev, savedAt, padding = 0) {
   return '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>canvas ' + rev + '</title>\n'
     + '<script>document.addEventListener("DOMContentLoaded",function(){var t=Date.now();'
     + 'window.__canvasReport&&window.__canvasReport({rev:' + JSON.stringify(String(rev)) + ',savedAt:' + savedAt
-    + ',loadedAt:t,complete:!!document.getElementById("end")});});</script>\n'
+    + ',loadedAt:t,navStart:Math.round(performance.timeOrigin),complete:!!document.getElementById("end")});});</script>\n'
     + '<style>body{font:18px system-ui,sans-serif;margin:2em}</style>\n</head>\n<body>\n'
     + '<h1 id="rev">' + rev + '</h1>\n<p>' + 'Live reload test. '.repeat(padding) + '</p>\n<div id="end"></div>\n</body>\n</html>\n';
 }
@@ -152,6 +154,7 @@ try {
     } else if (scenario === 'bench') {
       const n = cfg.saves ?? 50;
       const latencies = [];
+      const toNavigation = [];
       let extra = 0;
       for (let i = 1; i <= n; i++) {
         await connected(page);
@@ -160,10 +163,11 @@ try {
         save(pageText('bench-' + i, savedAt));
         const l = await loadWhere((x) => x.rev === 'bench-' + i, from, `for save ${i}`);
         latencies.push(l.loadedAt - l.savedAt);
+        toNavigation.push(l.navStart - l.savedAt);
         extra += loads.length - from - 1;
       }
       await connected(page);
-      results.bench = { saves: n, write: cfg.write ?? 'inplace', latencies, extraLoads: extra };
+      results.bench = { saves: n, write: cfg.write ?? 'inplace', latencies, toNavigation, extraLoads: extra };
     } else {
       throw new Error(`unknown scenario ${scenario}`);
     }
