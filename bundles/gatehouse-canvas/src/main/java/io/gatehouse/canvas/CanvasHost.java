@@ -250,7 +250,7 @@ public final class CanvasHost implements ReloadHandler {
         if (!s.enabled() || !s.liveReload()) {
             return out;
         }
-        real(s.root()).ifPresent(out::add);
+        real(s.root()).filter(Files::isDirectory).ifPresent(out::add);
         for (Path agent : s.agents().values()) {
             real(agent).filter(Files::isDirectory).ifPresent(out::add);
         }

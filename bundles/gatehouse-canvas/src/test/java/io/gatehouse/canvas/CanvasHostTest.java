@@ -126,7 +126,11 @@ class CanvasHostTest {
             Files.writeString(index, "<html><body>save " + i + "</body></html>");
         }
         await("a reload", () -> page.reloads.get() >= 1);
-        assertEquals(before + 1, (long) host.status().get("broadcasts"));
+        quietPeriod();
+        // one broadcast per burst (the marker's is the +1); a writer descheduled for longer than the settle time
+        // on a loaded machine splits the burst
+        long burst = (long) host.status().get("broadcasts") - before - 1;
+        assertTrue(burst >= 1 && burst <= 3, burst + " broadcasts for 20 quick saves");
         assertEquals(1, page.reloads.get());
     }
 

