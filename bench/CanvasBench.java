@@ -41,12 +41,14 @@ public final class CanvasBench {
     final Path node;
     final int saves;
     final int runs;
+    final long settleMs;
 
-    CanvasBench(Path home, Path node, int saves, int runs) {
+    CanvasBench(Path home, Path node, int saves, int runs, long settleMs) {
         this.home = home;
         this.node = node;
         this.saves = saves;
         this.runs = runs;
+        this.settleMs = settleMs;
     }
 
     public static void main(String[] args) {
@@ -54,6 +56,7 @@ public final class CanvasBench {
         Path node = null;
         int saves = 50;
         int runs = 1;
+        long settle = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -61,6 +64,7 @@ public final class CanvasBench {
                     case "--node" -> node = Path.of(value(args, ++i, "--node"));
                     case "--saves" -> saves = Integer.parseInt(value(args, ++i, "--saves"));
                     case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
+                    case "--settle-ms" -> settle = Long.parseLong(value(args, ++i, "--settle-ms"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -71,7 +75,7 @@ public final class CanvasBench {
             System.err.println("CanvasBench: " + e.getMessage());
             System.exit(2);
         }
-        CanvasBench b = new CanvasBench(home, node, saves, runs);
+        CanvasBench b = new CanvasBench(home, node, saves, runs, settle);
         runAndExit("CanvasBench", null, b::run);
     }
 
@@ -81,6 +85,16 @@ public final class CanvasBench {
                 + " cores, load average " + loadAverage());
         Gateway g = Gateway.launch(home, out.resolve("console.out"), "CanvasBench", READY_DEADLINE_MS, 20);
         System.out.println("CanvasBench: gateway ready on " + g.listen + " in " + fmt(g.readyMs) + " ms");
+        if (settleMs > 0) {
+            // the deploy/*.cfg reaches the canvas component through FileInstall and Config Admin
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!shell(home, "canvas:status --json", true).out.contains("\"settleMs\" : " + settleMs + ",")) {
+                if (System.nanoTime() > deadline) {
+                    throw new BenchFailure("the canvas did not take settleMs " + settleMs + " within 30 s");
+                }
+                Thread.sleep(100);
+            }
+        }
         Path page = Files.createDirectories(home.resolve("data/canvas/bench")).resolve("index.html");
         String url = "http://" + g.listen + "/canvas/bench/";
 

@@ -7,6 +7,8 @@
 #
 #   -n, --saves N   saves per write style and run (default 50)
 #   -r, --runs R    browser runs per write style (default 1)
+#   --settle-ms MS  the canvas settle time (gatehouse.canvas settleMs, default 15) through a deploy/*.cfg file;
+#                   --settle-ms 150 gives the reference's 75 ms + 75 ms, as a control measured the same way
 #   --keep          keep the temp home (logs, console output, browser output) instead of deleting it
 #
 # Needs the distribution (mvn -B -q -o -DskipTests package), Node.js, the system Chromium
@@ -21,10 +23,11 @@ script=canvas.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 saves=50
 runs=1
+settle=""
 keep=0
 kept_note="gateway logs in home/data/log, console and browser output in home/data/bench"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,6 +35,8 @@ while [[ $# -gt 0 ]]; do
     --saves=*) saves="${1#*=}"; shift ;;
     -r|--runs) runs="${2:?$1 needs a number}"; shift 2 ;;
     --runs=*) runs="${1#*=}"; shift ;;
+    --settle-ms) settle="${2:?$1 needs a number}"; shift 2 ;;
+    --settle-ms=*) settle="${1#*=}"; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "canvas.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -39,6 +44,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$saves" =~ ^[1-9][0-9]*$ ]] || { echo "canvas.sh: --saves expects a positive number, got '$saves'" >&2; exit 2; }
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "canvas.sh: --runs expects a positive number, got '$runs'" >&2; exit 2; }
+[[ -z "$settle" || "$settle" =~ ^[1-9][0-9]*$ ]] || { echo "canvas.sh: --settle-ms expects a positive number, got '$settle'" >&2; exit 2; }
 
 bench_check_setup
 clients="$repo/itests/distribution/target/node"
@@ -57,4 +63,10 @@ mkdir -p "$tmp/node"
 cp "$repo/itests/distribution/src/test/node/canvas-browser.mjs" "$tmp/node/"
 ln -s "$clients/node_modules" "$tmp/node/node_modules"
 
-bench_run CanvasBench --home "$home" --node "$tmp/node" --saves "$saves" --runs "$runs"
+settle_args=()
+if [[ -n "$settle" ]]; then
+  # Felix FileInstall hands deploy/*.cfg to Config Admin (PID gatehouse.canvas)
+  printf 'settleMs=%s\n' "$settle" > "$home/deploy/gatehouse.canvas.cfg"
+  settle_args=(--settle-ms "$settle")
+fi
+bench_run CanvasBench --home "$home" --node "$tmp/node" --saves "$saves" --runs "$runs" ${settle_args[@]+"${settle_args[@]}"}
