@@ -209,7 +209,14 @@ public final class CanvasHost implements ReloadHandler {
         }
         ConfigSnapshot snap = config.current();
         CanvasSettings previous = settings;
-        CanvasSettings s = CanvasSettings.of(snap, home, data);
+        CanvasSettings s;
+        try {
+            s = CanvasSettings.of(snap, home, data);
+        } catch (java.nio.file.InvalidPathException e) {
+            // canvasHost.root is no path on this system (the section's shape refuses it; this is the last line)
+            s = new CanvasSettings(true, data.resolve("canvas"), true, null, Map.of());
+            LOG.warn("canvas: canvasHost.root is not a usable path ({}); serving the default root {}", e.getReason(), s.root());
+        }
         settings = s;
         settingsHash = snap.hash();
         if (!s.enabled()) {

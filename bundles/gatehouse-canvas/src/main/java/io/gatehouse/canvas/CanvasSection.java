@@ -22,7 +22,7 @@ public final class CanvasSection implements ConfigSection {
 
     private static final Shape SCHEMA = Shape.object()
             .field("enabled", Shape.bool())
-            .field("root", Shape.nonEmptyString())
+            .field("root", new RootPath())
             .field("liveReload", Shape.bool())
             .field("advertisedUrl", new AdvertisedUrl())
             .field("port", new IgnoredPort());
@@ -84,6 +84,27 @@ public final class CanvasSection implements ConfigSection {
         @Override
         public String describe() {
             return "an http(s) URL";
+        }
+    }
+
+    /** A folder path: a non-empty string this system accepts as a path. */
+    static final class RootPath extends Shape {
+        @Override
+        public void check(String path, Object value, List<Issue> out) {
+            if (!(value instanceof String s) || s.isBlank()) {
+                out.add(Issue.error(path, "expected " + describe() + ", got " + Shape.render(value)));
+                return;
+            }
+            try {
+                java.nio.file.Path.of(s.trim());
+            } catch (java.nio.file.InvalidPathException e) {
+                out.add(Issue.error(path, "not a usable folder path: " + e.getReason()));
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "a folder path";
         }
     }
 

@@ -50,7 +50,11 @@ record CanvasSettings(boolean enabled, Path root, boolean liveReload, String adv
         if (list.isEmpty()) {
             // the implicit default agent
             if (defaultsWs instanceof String w && !w.isBlank()) {
-                out.put("main", path(w, home).resolve("canvas"));
+                try {
+                    out.put("main", path(w, home).resolve("canvas"));
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a path on this system
+                }
             }
             return out;
         }
@@ -61,7 +65,11 @@ record CanvasSettings(boolean enabled, Path root, boolean liveReload, String adv
             Object ws = a.get("workspace") instanceof String w && !w.isBlank() ? w : defaultsWs;
             String key = agentId(id);
             if (ws instanceof String w && !w.isBlank() && !key.isEmpty()) {
-                out.putIfAbsent(key, path(w, home).resolve("canvas"));
+                try {
+                    out.putIfAbsent(key, path(w, home).resolve("canvas"));
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a path on this system: the agent has no canvas (the agents bundle reports its workspace)
+                }
             }
         }
         return out;

@@ -250,6 +250,15 @@ class CanvasHostTest {
     }
 
     @Test
+    void aRootThatIsNoPathKeepsTheDefault() throws Exception {
+        config.set(Map.of("canvasHost", Map.of("root", "bad\u0000path"),
+                "agents", Map.of("list", List.of(Map.of("id", "x", "workspace", "ws\u0000")))));
+        host.apply("reload-canvas", null, config.current());
+        assertEquals(data.resolve("canvas").toString(), host.status().get("root"));
+        assertEquals("on", host.status().get("liveReloadState"));
+    }
+
+    @Test
     void aWatcherThatFailsTurnsLiveReloadOffWithAWarningAndServingGoesOn() throws Exception {
         host.deactivate();
         FileWatchService failing = (request, listener) -> {

@@ -53,6 +53,7 @@ class CanvasSectionTest {
         assertEquals("canvasHost.liveReload", errors(check(Map.of("liveReload", "yes"))).get(0).path());
         assertEquals("canvasHost.enabled", errors(check(Map.of("enabled", 1))).get(0).path());
         assertEquals("canvasHost.root", errors(check(Map.of("root", ""))).get(0).path());
+        assertTrue(errors(check(Map.of("root", "bad\u0000path"))).get(0).reason().startsWith("not a usable folder path"));
         assertEquals("canvasHost", errors(check(List.of())).get(0).path());
     }
 
