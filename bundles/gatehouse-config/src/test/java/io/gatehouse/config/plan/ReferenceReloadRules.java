@@ -6,42 +6,15 @@ import static io.gatehouse.api.config.ReloadRule.restart;
 
 import java.util.List;
 
-import org.osgi.framework.Constants;
-import org.osgi.service.component.annotations.Component;
 
 import io.gatehouse.api.config.ReloadRule;
-import io.gatehouse.api.config.ReloadRuleProvider;
 
 /**
- * The built-in reload rule table: how a change under each config section takes effect when no bundle
- * claims a more specific prefix. Registered with the lowest service ranking so that a bundle's rule for
- * the same prefix comes first and wins (see {@link ReloadPlanner}). A path no rule covers restarts.
- *
- * <table>
- * <caption>Defaults</caption>
- * <tr><th>prefix</th><th>kind</th><th>actions</th></tr>
- * <tr><td>agents, agent, routing, bindings, session</td><td>hot</td><td>reload-routing</td></tr>
- * <tr><td>agents.list, agents.defaults.heartbeat, agents.defaults.model, agents.defaults.models,
- *     agent.heartbeat</td><td>hot</td><td>reload-routing, restart-heartbeat</td></tr>
- * <tr><td>models</td><td>hot</td><td>reload-models, restart-heartbeat</td></tr>
- * <tr><td>channels</td><td>hot</td><td>restart-channel:&lt;id&gt; (from the path; {@code channels} alone restarts)</td></tr>
- * <tr><td>web</td><td>hot</td><td>restart-channel:whatsapp</td></tr>
- * <tr><td>hooks</td><td>hot</td><td>reload-hooks</td></tr>
- * <tr><td>hooks.gmail</td><td>hot</td><td>reload-hooks, restart-gmail-watcher</td></tr>
- * <tr><td>cron</td><td>hot</td><td>restart-cron</td></tr>
- * <tr><td>browser</td><td>hot</td><td>restart-browser-control</td></tr>
- * <tr><td>tools, skills, audio, talk, messages, ui, logging, memorySearch, canvasHost</td><td>hot</td>
- *     <td>reload-tools, reload-skills, reload-audio, reload-talk, reload-messages, reload-ui, reload-logging,
- *     reload-memory, reload-canvas</td></tr>
- * <tr><td>plugins.entries, plugins.allow</td><td>hot</td><td>reload-plugins</td></tr>
- * <tr><td>plugins.maven</td><td>hot</td><td>(none: read on each install)</td></tr>
- * <tr><td>gateway.auth</td><td>hot</td><td>reload-auth (new tokens apply to the next request)</td></tr>
- * <tr><td>gateway, discovery, plugins.installs, plugins.load</td><td>restart</td><td></td></tr>
- * <tr><td>gateway.reload, gateway.remote, meta</td><td>none</td><td></td></tr>
- * </table>
+ * The reference gateway's reload rule table (its {@code config-reload} rules, with action names aligned
+ * to Gatehouse's), used to check that the planner produces the reference's plans. In the running
+ * gateway the rules come from the section owners ({@code ConfigSection}); this table is test data.
  */
-@Component(service = ReloadRuleProvider.class, property = Constants.SERVICE_RANKING + ":Integer=" + Integer.MIN_VALUE)
-public final class DefaultReloadRules implements ReloadRuleProvider {
+final class ReferenceReloadRules {
 
     static final String RELOAD_ROUTING = "reload-routing";
     static final String RESTART_HEARTBEAT = "restart-heartbeat";
@@ -92,8 +65,7 @@ public final class DefaultReloadRules implements ReloadRuleProvider {
             // bookkeeping (meta.lastTouchedAt churn) never restarts anything
             none("meta"));
 
-    @Override
-    public List<ReloadRule> reloadRules() {
+    List<ReloadRule> reloadRules() {
         return RULES;
     }
 }
