@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,7 @@ import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 import io.gatehouse.api.agent.AgentTool;
+import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.itests.support.Gatehouse;
@@ -229,6 +231,19 @@ class CanvasIT {
         assertEquals("io.gatehouse.canvas", owner.getSymbolicName());
         assertEquals("canvasHost", owner.getHeaders().get(ConfigSection.MANIFEST_HEADER));
         assertEquals("core", owner.getHeaders().get("Gatehouse-Role"));
+    }
+
+    @Test
+    void theSectionIsCheckedByItsOwnersStrictShape() throws Exception {
+        String hash = config.current().hash();
+        ConfigException typo = assertThrows(ConfigException.class, () -> set("canvasHost.liveReloud", true));
+        assertTrue(typo.getMessage().contains("canvasHost.liveReloud") && typo.getMessage().contains("did you mean \"liveReload\""),
+                typo.getMessage());
+        ConfigException creds = assertThrows(ConfigException.class,
+                () -> set("canvasHost.advertisedUrl", "https://alice:s3cr3t-pw@gw.example.com/canvas/"));
+        assertTrue(creds.getMessage().contains("credentials"), creds.getMessage());
+        assertFalse(creds.getMessage().contains("s3cr3t-pw"), creds.getMessage());
+        assertEquals(hash, config.current().hash(), "nothing was applied");
     }
 
     // ---- serving
