@@ -165,6 +165,10 @@ class ChannelsIT {
         assertEquals("hello world", m.text());
         assertEquals("direct", m.route().peer().kind());
         assertEquals("openai", m.route().peer().id());
+        // what the request tells about the client, for tools that hand back URLs (canvas.url)
+        assertEquals("127.0.0.1:" + launcher.gatewaySocket().port(), m.attributes().get(InboundMessage.HTTP_HOST));
+        assertEquals("http", m.attributes().get(InboundMessage.HTTP_SCHEME));
+        assertEquals("127.0.0.1", m.attributes().get(InboundMessage.CLIENT_ADDRESS));
     }
 
     @Test
@@ -317,6 +321,9 @@ class ChannelsIT {
             InboundMessage m = SINK.last("webchat");
             assertEquals("direct", m.route().peer().kind());
             assertEquals("itest-browser-1", m.route().peer().id());
+            assertEquals("127.0.0.1:" + launcher.gatewaySocket().port(), m.attributes().get(InboundMessage.HTTP_HOST));
+            assertEquals("http", m.attributes().get(InboundMessage.HTTP_SCHEME));
+            assertEquals("127.0.0.1", m.attributes().get(InboundMessage.CLIENT_ADDRESS));
         } finally {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }

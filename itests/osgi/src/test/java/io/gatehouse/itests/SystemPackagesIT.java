@@ -77,8 +77,9 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(14, gatehouseBundles,
-                "io.gatehouse.* bundles (api, watch, config, routing, agents, skills, logging, http, gateway, shell, channels, plugins, channel.openai, channel.webchat)");
+        assertEquals(15, gatehouseBundles,
+                "io.gatehouse.* bundles (api, watch, config, routing, agents, skills, logging, http, gateway, shell, channels, plugins,"
+                        + " channel.openai, channel.webchat, canvas)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);
     }

@@ -32,6 +32,13 @@ public interface GatewayAuth {
     /** Whether the gateway socket is bound to a loopback address only (then only local clients can connect). */
     boolean gatewayOnLoopback();
 
+    /**
+     * HMAC-SHA256 (base64url, no padding) of {@code label} keyed by the configured token, or null when no
+     * token is configured: lets a channel remember a client that presented the token (in a cookie)
+     * without storing or sending the token itself. Changes when the token changes.
+     */
+    String tokenMac(String label);
+
     /** The token of an {@code Authorization: Bearer <token>} header, or null. */
     static String bearer(String authorization) {
         if (authorization == null) {

@@ -26,6 +26,7 @@ import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
 import io.gatehouse.api.routing.RouteRequest;
+import io.gatehouse.channels.support.HttpAttributes;
 import io.gatehouse.channels.support.SinkGate;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -180,7 +181,8 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 : models.get(0);
         boolean stream = body.path("stream").asBoolean(false);
         InboundMessage message = new InboundMessage(new RouteRequest(ID, account, peer, null, null, List.of(), null), text,
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                HttpAttributes.of(req.getHeader("Host"), req.getScheme(), req.getRemoteAddr(), req::getHeader));
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
 
