@@ -25,18 +25,22 @@ final class NodeClient {
     }
 
     /**
-     * Skips the calling test unless node and the installed packages are there; with {@code CI=true} in
-     * the environment a missing client fails the test instead (CI must not pass by skipping them).
+     * Skips the calling test unless node and the installed packages are there; with {@code CI=true} in the
+     * environment a missing piece fails the test instead (a CI run must not pass by skipping its real clients).
      */
     static void assumeInstalled(String... packages) {
-        require(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)",
-                System.getenv());
+        require(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)");
         for (String p : packages) {
             require(Files.isDirectory(CLIENTS.resolve("node_modules").resolve(p)),
                     "the node clients are not installed (" + CLIENTS.resolve("node_modules").resolve(p).toAbsolutePath()
                             + " is missing): the pom runs npm ci in target/node when /usr/bin/npm exists",
                     System.getenv());
         }
+    }
+
+    /** Skips the calling test unless {@code ok}; fails it under {@code CI=true}. */
+    static void require(boolean ok, String why) {
+        require(ok, why, System.getenv());
     }
 
     /** A real client's precondition: skip the test when it does not hold, fail it when the environment says CI. */
@@ -50,6 +54,11 @@ final class NodeClient {
                     + "unset CI to skip the real-client tests)");
         }
         assumeTrue(false, missing);
+    }
+
+    static boolean ci() {
+        String ci = System.getenv().getOrDefault("CI", "");
+        return ci.equalsIgnoreCase("true") || ci.equals("1");
     }
 
     /** {@code node SCRIPT ARGS} in the clients directory, bounded by {@code within}; output goes to files in {@code work}. */

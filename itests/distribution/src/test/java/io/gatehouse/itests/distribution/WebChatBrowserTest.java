@@ -32,7 +32,7 @@ class WebChatBrowserTest {
 
     @BeforeEach
     void browserInstalled() {
-        NodeClient.require(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)", System.getenv());
+        NodeClient.require(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (.ci/run installs it)");
         NodeClient.assumeInstalled("playwright-core");
     }
 
