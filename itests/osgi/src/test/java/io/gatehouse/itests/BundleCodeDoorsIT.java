@@ -25,6 +25,7 @@ import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
 import io.gatehouse.itests.support.TestPluginStore;
 import io.gatehouse.launcher.api.StoredPlugin;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /**
  * A plugin's code changes only with a framework restart, whatever the door: Gogo's felix:install,
@@ -63,7 +64,7 @@ class BundleCodeDoorsIT {
         launcher.launcher().clearRestartRequests();
     }
 
-    private Shell.Result shell(String command) throws Exception {
+    private ShellProtocol.Result shell(String command) throws Exception {
         return Shell.run(launcher.adminSocket().port(), launcher.adminToken(), command);
     }
 
@@ -82,11 +83,11 @@ class BundleCodeDoorsIT {
         Bundle b = plugin("doors-a");
         long modified = b.getLastModified();
 
-        Shell.Result update = shell("felix:update " + b.getBundleId());
+        ShellProtocol.Result update = shell("felix:update " + b.getBundleId());
         assertEquals(1, update.exit(), update.toString());
         assertTrue(update.err().contains("plugins:update doors-a"), update.err());
 
-        Shell.Result uninstall = shell("felix:uninstall " + b.getBundleId());
+        ShellProtocol.Result uninstall = shell("felix:uninstall " + b.getBundleId());
         assertEquals(1, uninstall.exit(), uninstall.toString());
         assertTrue(uninstall.err().contains("plugins:uninstall doors-a") && uninstall.err().contains("plugins:disable doors-a"),
                 uninstall.err());
@@ -99,13 +100,13 @@ class BundleCodeDoorsIT {
     @Test
     void felixInstallIsRefusedWithPluginsInstall() throws Exception {
         Path jar = PluginJars.write(work.resolve("doors-b.jar"), PluginJars.plugin("doors-b", "1.0.0"));
-        Shell.Result install = shell("felix:install " + jar.toUri());
+        ShellProtocol.Result install = shell("felix:install " + jar.toUri());
         assertEquals(1, install.exit(), install.toString());
         assertTrue(install.err().contains("plugins:install " + jar.toUri()), install.err());
         for (Bundle b : context.getBundles()) {
             assertTrue(!"com.example.itest.doors.b".equals(b.getSymbolicName()), "installed anyway: " + b);
         }
-        Shell.Result core = shell("felix:update io.gatehouse.config");
+        ShellProtocol.Result core = shell("felix:update io.gatehouse.config");
         assertEquals(1, core.exit(), core.toString());
         assertTrue(core.err().contains("part of the gateway"), core.err());
     }
