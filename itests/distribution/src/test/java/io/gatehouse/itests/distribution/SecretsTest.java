@@ -108,6 +108,30 @@ class SecretsTest {
         }
     }
 
+    /** A secret written without quotes is the token the parser stops at: the error names its kind, never its text. */
+    @Test
+    void aParseErrorNeverEchoesTheTokenItStoppedAt() throws Exception {
+        String before = Files.readString(g.home.resolve("etc/gatehouse.json"));
+        try {
+            g.writeConfig(before.replace("'gw-secret-token-1'", "sk_live_unquoted_42"));
+            Gateway.await(Duration.ofSeconds(20), () -> g.logContains("a bare word of 19 characters"), "the parse error in the log");
+            Gateway.Result history = g.cli("shell", "config:history", "--json");
+            Gateway.Result status = g.cli("shell", "gateway:status", "--json");
+            assertEquals(0, status.exit(), status.toString());
+            assertTrue(status.out().contains("a bare word of 19 characters"), status.out());
+            for (String shown : List.of(g.log(), history.out() + history.err(), status.out() + status.err(),
+                    Files.exists(g.home.resolve("data/config/history.jsonl")) ? Files.readString(g.home.resolve("data/config/history.jsonl")) : "")) {
+                assertFalse(shown.contains("sk_live_unquoted_42"), shown);
+            }
+        } finally {
+            g.writeConfig(before + "\n// restored by the test\n");
+            Gateway.await(Duration.ofSeconds(20), () -> {
+                Gateway.Result st = g.cli("shell", "gateway:status", "--json");
+                return st.exit() == 0 && !st.out().contains("a bare word of 19 characters");
+            }, "the valid config back in force");
+        }
+    }
+
     /** The log names the address HTTP serves, never the port of Felix HTTP's bootstrap connector (closed at once). */
     @Test
     void everyPortTheLogNamesForHttpIsTheGatewayPort() throws Exception {
