@@ -38,10 +38,12 @@ class SecretsTest {
         g.writeConfig("""
                 {
                   gateway: { bind: 'loopback', port: %d, auth: { token: 'gw-secret-token-1' } },
-                  models: { providers: { vllm: { type: 'openai-compatible', baseUrl: 'http://alice:pw-in-url@127.0.0.1:9/v1',
-                    headers: { Authorization: 'Bearer hdr-secret-1', 'x-api-key': 'hdr-secret-2', 'Api-Key': 'hdr-secret-3' } } } },
+                  models: { providers: { vllm: { type: 'openai-compatible', baseUrl: 'http://alice:pw-in-url@127.0.0.1:%d/v1',
+                    maxRetries: 0, headers: { Authorization: 'Bearer hdr-secret-1', 'x-api-key': 'hdr-secret-2', 'Api-Key': 'hdr-secret-3' } } } },
+                  agents: { list: [ { id: 'main', default: true }, { id: 'remote', model: 'vllm/m1' } ] },
+                  bindings: [ { agentId: 'remote', match: { channel: 'openai', peer: { kind: 'direct', id: 'remote' } } } ],
                 }
-                """.formatted(Gateway.freePort()));
+                """.formatted(Gateway.freePort(), Gateway.freePort()));
         g.runInForeground();
         g.awaitHealthy(Duration.ofSeconds(60));
     }
@@ -108,6 +110,35 @@ class SecretsTest {
                     "the permission warning");
             assertTrue(second.logContains("chmod 600 " + second.home.resolve("etc/gatehouse.json")), readLog(second));
         }
+    }
+
+    /**
+     * A provider's URL credentials reach no client, log line or transcript: the failed turn's error
+     * names the provider (an unreachable one here: nothing listens on its port).
+     */
+    @Test
+    void aFailingProvidersUrlCredentialsReachNoClientLogOrTranscript() throws Exception {
+        Gateway.Result set = g.cli("shell", "config:set gateway.auth.token test-token-for-the-provider-call");
+        assertEquals(0, set.exit(), set.toString());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + g.listen().getPort() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer test-token-for-the-provider-call").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gatehouse\",\"user\":\"remote\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .timeout(Duration.ofSeconds(60)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() >= 500, r.statusCode() + " " + r.body());
+        assertTrue(r.body().contains("vllm"), "the error names the provider: " + r.body());
+        assertNoSecret("the HTTP error sent to the client", r.body());
+        Gateway.await(Duration.ofSeconds(10), () -> g.logContains("vllm"), "the failure in the log");
+        assertNoSecret("the log", g.log());
+        StringBuilder transcripts = new StringBuilder();
+        try (Stream<Path> files = Files.walk(g.home.resolve("data/agents"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                transcripts.append(Files.readString(f));
+            }
+        }
+        assertTrue(transcripts.toString().contains("\"error\""), "the failure is in the transcript: " + transcripts);
+        assertNoSecret("the session transcript", transcripts.toString());
     }
 
     /** A secret written without quotes is the token the parser stops at: the error names its kind, never its text. */
