@@ -57,11 +57,11 @@ class RejectedPluginIT {
     @Test
     void uninstallingARejectedArtifactDropsItWithoutARestart() throws Exception {
         Path notes = Files.writeString(Files.createDirectories(Path.of(context.getProperty("gatehouse.home"), "rejected-it"))
-                .resolve("notes.jar"), "these are notes, not a bundle");
+                .resolve("rejected-it-notes.jar"), "these are notes, not a bundle");
         ShellProtocol.Result install = shell("plugins:install " + notes);
         assertEquals(1, install.exit(), install.toString());
         Map<String, Object> row = list().stream().filter(r -> "rejected".equals(r.get("state"))
-                && String.valueOf(r.get("source")).endsWith("notes.jar")).findFirst().orElseThrow();
+                && ("file:" + notes.toAbsolutePath().normalize()).equals(r.get("source"))).findFirst().orElseThrow();
         String id = String.valueOf(row.get("id"));
 
         ShellProtocol.Result info = shell("plugins:info " + id);
@@ -72,7 +72,9 @@ class RejectedPluginIT {
         ShellProtocol.Result uninstall = shell("plugins:uninstall " + id);
         assertEquals(0, uninstall.exit(), uninstall.toString());
         assertTrue(uninstall.out().contains("never installed"), uninstall.out());
-        assertTrue(list().stream().noneMatch(r -> String.valueOf(r.get("source")).endsWith("notes.jar")), list().toString());
+        List<Map<String, Object>> after = list();
+        assertTrue(after.stream().noneMatch(r -> String.valueOf(r.get("source")).endsWith("rejected-it-notes.jar")),
+                uninstall.out() + "\n" + after);
         assertEquals(List.of(), launcher.launcher().restartRequests());
         ShellProtocol.Result again = shell("plugins:uninstall " + id);
         assertEquals(1, again.exit(), again.toString());
