@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import io.gatehouse.support.secrets.Secrets;
 
 /**
  * What the shell, Config Admin's descriptions and the log may show of a config: the file's own
@@ -22,31 +22,13 @@ import java.util.regex.Pattern;
  * not the secret.
  */
 final class Redaction {
-    static final String REDACTED = "<redacted>";
-
-    /** Key names (lower case, without {@code - _ .} and spaces) that hold credentials. */
-    private static final Pattern SECRET_KEY = Pattern.compile(
-            ".*(token|secret|passw|passphrase|apikey|accesskey|privatekey|signingkey|clientkey|credential|bearer|cookie"
-                    + "|authorization|signature|sessionid|sessionkey).*|(.*auth)|pwd|key|pin|sig");
-    /** Counts and limits that only mention tokens ({@code maxTokens}, {@code contextTokens}). */
-    private static final Pattern NOT_SECRET_KEY = Pattern.compile(".*tokens|(max|min).*|.*(limit|count|size)");
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}");
-    /** scheme://user-info@ in free text; the user-info ends at the first '@' before the host. */
-    private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\\s\"']+)@");
-    /** A credential-like query parameter of a URL. */
-    private static final Pattern URL_SECRET_PARAM = Pattern.compile("([?&;])([A-Za-z0-9_.-]+)=([^&#\\s\"']*)");
-    /** "Bearer xyz" in free text (an Authorization header value that reached a message). */
-    private static final Pattern AUTH_SCHEME = Pattern.compile("(?i)\\b(Bearer)\\s+[A-Za-z0-9._~+/=-]{8,}");
+    static final String REDACTED = Secrets.REDACTED;
 
     private Redaction() {
     }
 
     static boolean isSecretKey(String key) {
-        if (key == null) {
-            return false;
-        }
-        String k = key.toLowerCase(Locale.ROOT).replaceAll("[-_. ]", "");
-        return SECRET_KEY.matcher(k).matches() && !NOT_SECRET_KEY.matcher(k).matches();
+        return Secrets.isSecretKey(key);
     }
 
     /** Whether the value at a dotted path is secret: a credential-like key, or a value under {@code headers}. */
@@ -91,7 +73,7 @@ final class Redaction {
             return copy;
         }
         if (value instanceof String s) {
-            if (s.isEmpty() || ENV_REFERENCE.matcher(s).matches()) {
+            if (s.isEmpty() || Secrets.isEnvReference(s)) {
                 return s;
             }
             if (secretContext || isSecretKey(key)) {
@@ -105,51 +87,8 @@ final class Redaction {
         return value;
     }
 
-    /**
-     * Free text (a value, an error message, a log line) with URL credentials and authorization
-     * header values replaced: {@code http://user:pw@host} becomes {@code http://<redacted>@host},
-     * {@code ?api_key=abc} becomes {@code ?api_key=<redacted>}, {@code Bearer abc} becomes
-     * {@code Bearer <redacted>}. User-info that is only an {@code ${ENV}} reference is kept.
-     */
+    /** Free text with URL credentials and authorization values replaced (the shared rule, {@link Secrets#scrub}). */
     static String scrub(String text) {
-        if (text == null || text.isEmpty()) {
-            return text;
-        }
-        String out = text;
-        if (out.contains("@")) {
-            Matcher m = URL_USER_INFO.matcher(out);
-            StringBuilder b = new StringBuilder();
-            while (m.find()) {
-                String userInfo = m.group(2);
-                String password = userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : userInfo;
-                String keep = ENV_REFERENCE.matcher(password).matches() ? m.group(0) : m.group(1) + REDACTED + "@";
-                m.appendReplacement(b, Matcher.quoteReplacement(keep));
-            }
-            m.appendTail(b);
-            out = b.toString();
-        }
-        if (out.contains("=")) {
-            Matcher m = URL_SECRET_PARAM.matcher(out);
-            StringBuilder b = new StringBuilder();
-            while (m.find()) {
-                String name = m.group(2);
-                String value = m.group(3);
-                String keep = isSecretKey(name) && !value.isEmpty() && !ENV_REFERENCE.matcher(value).matches()
-                        ? m.group(1) + name + "=" + REDACTED : m.group(0);
-                m.appendReplacement(b, Matcher.quoteReplacement(keep));
-            }
-            m.appendTail(b);
-            out = b.toString();
-        }
-        Matcher m = AUTH_SCHEME.matcher(out);
-        if (m.find()) {
-            StringBuilder b = new StringBuilder();
-            do {
-                m.appendReplacement(b, Matcher.quoteReplacement(m.group(1) + " " + REDACTED));
-            } while (m.find());
-            m.appendTail(b);
-            out = b.toString();
-        }
-        return out;
+        return Secrets.scrub(text);
     }
 }
