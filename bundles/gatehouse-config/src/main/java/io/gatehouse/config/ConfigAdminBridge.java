@@ -42,7 +42,9 @@ import io.gatehouse.config.plan.ConfigDiff;
  * configuration {@code gatehouse.<section>} (described through Metatype), so OSGi tools (Gogo's
  * {@code cm:*}, the Web Console) see and edit it. An edit made there by anyone else is written back
  * into gatehouse.json through the pipeline, keeping the user's comments and key order; Gatehouse's
- * own updates are recognised by content and not processed twice.
+ * own updates are recognised by Config Admin's change count and not processed twice. Deleting a
+ * configuration never deletes file content: the mirror is restored from the file, and the log names
+ * {@code config:unset} as the way to remove a section.
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class ConfigAdminBridge implements ConfigurationListener {
