@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,12 +27,20 @@ final class ConfigFile {
         void parse(String text) throws ConfigException;
     }
 
+    static final String MISSING = "file is missing; keeping the last good config";
+
     private final Path file;
     private final Path lastGoodFile;
+    private final ConfigLimits limits;
 
     ConfigFile(Path file, Path lastGoodFile) {
+        this(file, lastGoodFile, ConfigLimits.DEFAULTS);
+    }
+
+    ConfigFile(Path file, Path lastGoodFile, ConfigLimits limits) {
         this.file = file;
         this.lastGoodFile = lastGoodFile;
+        this.limits = limits;
     }
 
     Path path() {
@@ -44,41 +51,56 @@ final class ConfigFile {
         return lastGoodFile;
     }
 
-    /** The content, or null when missing or unreadable (logged). */
-    String readOrNull() {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", file, e.toString());
-            return null;
-        }
+    ConfigLimits limits() {
+        return limits;
     }
 
     /**
-     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the parse
-     * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way.
+     * The content, or null when the file does not exist. Never blocks: only a regular file is opened,
+     * and at most the size limit is read.
+     *
+     * @throws ConfigException when the file is there but cannot be used as text (a folder, a FIFO or
+     *                         device, a symlink loop, too large, not UTF-8, unreadable), with the reason
+     */
+    String read() throws ConfigException {
+        return ConfigText.read(file, limits);
+    }
+
+    /** {@link #read()}, with a missing file as an error. */
+    String readExisting() throws ConfigException {
+        String text = read();
+        if (text == null) {
+            throw new ConfigException(new ConfigError(file, 0, 0, "", MISSING));
+        }
+        return text;
+    }
+
+    /**
+     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the last
+     * error stands), bounded by {@code settleTimeoutMs}. A missing or unusable file is waited for the same way.
      */
     String readSettled(Parse parser, long settleMs, long settleTimeoutMs) throws ConfigException {
         long deadline = System.nanoTime() + settleTimeoutMs * 1_000_000L;
-        String lastText = null;
+        String lastSeen = null;
         long stableSince = System.nanoTime();
         while (true) {
-            String text = readOrNull();
+            String seen; // the text, or the reason it could not be read: a change of either restarts the settle time
             ConfigException failure;
-            if (text != null) {
+            try {
+                String text = readExisting();
+                seen = text;
                 try {
                     parser.parse(text);
                     return text;
                 } catch (ConfigException e) {
                     failure = e;
                 }
-            } else {
-                failure = new ConfigException(new ConfigError(file, 0, 0, "", "file is missing; keeping the last good config"));
+            } catch (ConfigException unreadable) {
+                failure = unreadable;
+                seen = "(unreadable) " + unreadable.error().reason();
             }
-            if (!Objects.equals(text, lastText)) {
-                lastText = text;
+            if (!Objects.equals(seen, lastSeen)) {
+                lastSeen = seen;
                 stableSince = System.nanoTime();
             }
             long now = System.nanoTime();
@@ -120,9 +142,8 @@ final class ConfigFile {
     }
 
     /** The last applied text, or null. */
-    String readLastGood() throws IOException {
-        return lastGoodFile != null && Files.exists(lastGoodFile) ? Files.readString(lastGoodFile, StandardCharsets.UTF_8)
-                : null;
+    String readLastGood() throws ConfigException {
+        return lastGoodFile == null ? null : ConfigText.read(lastGoodFile, limits);
     }
 
     boolean hasLastGood() {
