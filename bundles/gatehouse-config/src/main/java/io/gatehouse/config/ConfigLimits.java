@@ -11,18 +11,18 @@ import java.util.function.Function;
  * @param maxBytes largest file read, in bytes ({@value #MAX_BYTES_PROPERTY}, default 1 MiB)
  * @param maxDepth deepest nesting of objects and arrays ({@value #MAX_DEPTH_PROPERTY}, default 64)
  */
-record ConfigLimits(long maxBytes, int maxDepth) {
-    static final String MAX_BYTES_PROPERTY = "gatehouse.config.maxBytes";
-    static final String MAX_DEPTH_PROPERTY = "gatehouse.config.maxDepth";
-    static final long DEFAULT_MAX_BYTES = 1L << 20;
-    static final int DEFAULT_MAX_DEPTH = 64;
+public record ConfigLimits(long maxBytes, int maxDepth) {
+    public static final String MAX_BYTES_PROPERTY = "gatehouse.config.maxBytes";
+    public static final String MAX_DEPTH_PROPERTY = "gatehouse.config.maxDepth";
+    public static final long DEFAULT_MAX_BYTES = 1L << 20;
+    public static final int DEFAULT_MAX_DEPTH = 64;
 
     /** The largest depth allowed at all: deeper structures would endanger the stack of every reader. */
-    static final int CEILING_DEPTH = 256;
+    public static final int CEILING_DEPTH = 256;
 
-    static final ConfigLimits DEFAULTS = new ConfigLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH);
+    public static final ConfigLimits DEFAULTS = new ConfigLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH);
 
-    ConfigLimits {
+    public ConfigLimits {
         if (maxBytes < 2) {
             maxBytes = DEFAULT_MAX_BYTES;
         }
@@ -34,7 +34,7 @@ record ConfigLimits(long maxBytes, int maxDepth) {
     }
 
     /** From properties ({@code BundleContext::getProperty} falls back to system properties); bad values mean defaults. */
-    static ConfigLimits from(Function<String, String> properties) {
+    public static ConfigLimits from(Function<String, String> properties) {
         return new ConfigLimits(number(properties.apply(MAX_BYTES_PROPERTY), DEFAULT_MAX_BYTES),
                 (int) number(properties.apply(MAX_DEPTH_PROPERTY), DEFAULT_MAX_DEPTH));
     }
