@@ -1,11 +1,13 @@
 package io.gatehouse.gateway;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 
 import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.ReloadRule;
+import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.api.config.schema.Shape;
 
 /**
@@ -16,9 +18,6 @@ import io.gatehouse.api.config.schema.Shape;
  */
 @Component(service = ConfigSection.class, property = ConfigSection.PREFIX + "=gateway")
 public final class GatewaySection implements ConfigSection {
-    /** Names the launcher understands besides a literal address. */
-    static final List<String> BIND_NAMES = List.of("loopback", "localhost", "lan", "all");
-
     private static final Shape SCHEMA = Shape.object()
             .field("port", Shape.integer(0, 65535))
             .field("bind", Shape.nonEmptyString())
@@ -26,25 +25,31 @@ public final class GatewaySection implements ConfigSection {
             .field("remote", Shape.any()).field("mode", Shape.any()).field("controlUi", Shape.any())
             .field("trustedProxies", Shape.any()).field("tailscale", Shape.any()).field("http", Shape.any())
             .also((path, m, out) -> {
-                if (m.get("bind") instanceof String b && !b.isBlank() && !BIND_NAMES.contains(b) && !literalAddress(b)) {
-                    out.add(io.gatehouse.api.config.schema.Issue.error(path + ".bind", "expected loopback, lan, all or an IP address, got \""
-                            + (b.length() > 40 ? b.substring(0, 40) + "..." : b) + "\""
-                            + io.gatehouse.api.config.schema.Suggest.closest(b, BIND_NAMES)
-                                    .map(c -> " (did you mean \"" + c + "\"?)").orElse("")));
+                // the same decision the socket is bound by (ListenAddress): what passes here can be bound
+                String problem = m.get("bind") instanceof String b && !b.isBlank() ? ListenAddress.bindProblem(b) : null;
+                if (problem != null) {
+                    out.add(Issue.error(path + ".bind", problem));
                 }
             });
 
-    /** An IPv4 or IPv6 literal (no name lookup: a host name could resolve differently at the next start). */
-    static boolean literalAddress(String s) {
-        if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            for (String part : s.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
-                    return false;
-                }
-            }
-            return true;
+    /**
+     * Beyond loopback the gateway needs a token, unless {@code gateway.auth.mode: "none"} says otherwise
+     * ({@code gateway.auth} belongs to the channels bundle, so this needs the whole config).
+     */
+    @Override
+    public List<Issue> crossCheck(Map<String, Object> config) {
+        if (!(config.get("gateway") instanceof Map<?, ?> gateway)) {
+            return List.of();
         }
-        return s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
+        ListenAddress at;
+        try {
+            at = ListenAddress.of(gateway.get("bind"), gateway.get("port"));
+        } catch (IllegalArgumentException invalid) {
+            return List.of(); // the shape reports it
+        }
+        Map<?, ?> auth = gateway.get("auth") instanceof Map<?, ?> a ? a : Map.of();
+        String problem = at.authProblem(auth.get("token"), auth.get("mode"));
+        return problem == null ? List.of() : List.of(Issue.error("gateway.bind", problem));
     }
 
     @Override
