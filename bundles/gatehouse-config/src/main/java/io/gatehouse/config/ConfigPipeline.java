@@ -145,6 +145,10 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         ConfigError startError = null;
         if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !configFile.hasLastGood()) {
             first = evaluate0(Map.of()); // a fresh home without a config file: the embedded defaults
+            if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+                startError = new ConfigError(file, 0, 0, "", "the folder " + file.getParent()
+                        + " does not exist; running on the embedded defaults");
+            }
         } else {
             try {
                 // A framework may start while an editor is mid-write: settle like the watcher does.
@@ -330,6 +334,9 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         long observedAt = System.currentTimeMillis();
         ConfigReloadEvent e;
         synchronized (this) {
+            if (watch == null) {
+                startWatch(watchDebounceMs > 0 ? watchDebounceMs : DEFAULT_DEBOUNCE_MS); // e.g. etc/ exists now
+            }
             try {
                 String text;
                 try {
@@ -697,9 +704,14 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         try {
             watch = watcher.watch(WatchRequest.file("config", file, debounceMs), this);
             watchDebounceMs = debounceMs;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("cannot watch {}: {}; edits apply on gateway:reload only", file, e.toString());
             watch = null;
+            if (lastError == null) {
+                // status says so: the file's edits are not seen until the watch runs (gateway:reload retries it)
+                lastError = new ConfigError(file, 0, 0, "", "cannot watch the file (" + e.getMessage()
+                        + "); edits apply on gateway:reload only");
+            }
         }
     }
 
