@@ -30,6 +30,15 @@ public final class GatewaySection implements ConfigSection {
                 if (problem != null) {
                     out.add(Issue.error(path + ".bind", problem));
                 }
+                // An explicit null would silently move the gateway to the default address: say it instead.
+                if (m.containsKey("port") && m.get("port") == null) {
+                    out.add(Issue.error(path + ".port", "expected an integer 0-65535, got null (remove the key for the default "
+                            + ListenAddress.DEFAULT_PORT + ")"));
+                }
+                if (m.containsKey("bind") && m.get("bind") == null) {
+                    out.add(Issue.error(path + ".bind", "expected loopback, lan, all or an IP address, got null (remove the key"
+                            + " for the default " + ListenAddress.DEFAULT_BIND + ")"));
+                }
             });
 
     /**

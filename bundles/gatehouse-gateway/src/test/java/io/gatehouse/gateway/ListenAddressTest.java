@@ -99,5 +99,13 @@ class ListenAddressTest {
         new GatewaySection().schema().check("gateway", Map.of("port", BigInteger.TWO.pow(64).add(BigInteger.valueOf(80))), out);
         assertEquals(1, out.size(), "2^64 + 80 is not port 80");
         assertNull(ListenAddress.bindProblem("::"));
+        // case 5: an explicit null is not "the default port"
+        out.clear();
+        java.util.Map<String, Object> nulls = new java.util.HashMap<>();
+        nulls.put("port", null);
+        nulls.put("bind", null);
+        new GatewaySection().schema().check("gateway", nulls, out);
+        assertEquals(2, out.size(), out.toString());
+        assertTrue(out.stream().anyMatch(i -> i.path().equals("gateway.port") && i.reason().contains("got null")), out.toString());
     }
 }
