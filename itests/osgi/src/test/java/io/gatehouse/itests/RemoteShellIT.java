@@ -26,7 +26,7 @@ import io.gatehouse.itests.support.Shell;
 class RemoteShellIT {
     static final Set<String> CORE = Set.of("io.gatehouse.watch", "io.gatehouse.config", "io.gatehouse.routing", "io.gatehouse.agents",
             "io.gatehouse.channels", "io.gatehouse.logging", "io.gatehouse.http",
-            "io.gatehouse.gateway", "io.gatehouse.shell", "io.gatehouse.plugins");
+            "io.gatehouse.gateway", "io.gatehouse.shell", "io.gatehouse.plugins", "io.gatehouse.skills");
 
     @InjectService(timeout = 30_000)
     ConfigService config;

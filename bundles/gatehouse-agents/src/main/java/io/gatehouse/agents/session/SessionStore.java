@@ -187,6 +187,12 @@ public final class SessionStore {
     @org.osgi.service.component.annotations.Deactivate
     public void close() {
         indexWriter.shutdown();
+        try {
+            // a write in progress finishes before the last flush, so nothing writes after close
+            indexWriter.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flushQuietly();
     }
 
