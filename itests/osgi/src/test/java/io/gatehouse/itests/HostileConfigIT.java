@@ -54,6 +54,8 @@ class HostileConfigIT {
     Path etc;
     String original;
     ServiceRegistration<ConfigSection> section;
+    /** {@code talk} stands for a section only a framework restart applies. */
+    ServiceRegistration<ConfigSection> restartSection;
     /** What the test section's check does to a value of {@code messages.boom}: an Error to throw. */
     final AtomicReference<Error> boom = new AtomicReference<>();
 
@@ -90,15 +92,33 @@ class HostileConfigIT {
 
             @Override
             public List<ReloadRule> reloadRules() {
-                // messages.heavy stands for a setting only a framework restart applies
-                return List.of(ReloadRule.hot("messages"), ReloadRule.restart("messages.heavy"));
+                return List.of(ReloadRule.hot("messages"));
             }
         }, props);
+        Hashtable<String, Object> talkProps = new Hashtable<>();
+        talkProps.put(ConfigSection.PREFIX, "talk");
+        restartSection = ctx.registerService(ConfigSection.class, new ConfigSection() {
+            @Override
+            public String prefix() {
+                return "talk";
+            }
+
+            @Override
+            public Shape schema() {
+                return Shape.object().open();
+            }
+
+            @Override
+            public List<ReloadRule> reloadRules() {
+                return List.of(ReloadRule.restart("talk"));
+            }
+        }, talkProps);
     }
 
     @AfterEach
     void restore() throws Exception {
         section.unregister();
+        restartSection.unregister();
         for (String leftover : new String[] {"a.json", "b.json"}) {
             Files.deleteIfExists(etc.resolve(leftover));
         }
@@ -250,10 +270,10 @@ class HostileConfigIT {
         write(hot);
         applied(17);
         int restarts = launcher.launcher().restartRequests().size();
-        write(hot.replace("marker: 17", "marker: 18, heavy: 1"));
+        write(hot.replace("marker: 17 },", "marker: 18 },\n  talk: { voice: 'low' },"));
         applied(18);
         List<String> pending = Poll.until("pending restart shown", APPLY, () -> config.pendingRestart(),
-                p -> p.stream().anyMatch(x -> x.startsWith("messages.heavy")));
+                p -> p.stream().anyMatch(x -> x.startsWith("talk")));
         assertTrue(pending.get(0).contains("next framework restart"), pending.toString());
         assertEquals(restarts, launcher.launcher().restartRequests().size(), "hot mode restarts nothing");
         write(hot);
