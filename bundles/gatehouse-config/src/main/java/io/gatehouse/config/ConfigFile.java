@@ -2,42 +2,42 @@ package io.gatehouse.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.support.files.AtomicFiles;
+import io.gatehouse.support.files.SafeText;
+import io.gatehouse.support.files.SettledRead;
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
- * The config file on disk: reading it (settled while a writer may still be writing), writing it
- * atomically, and the last good copy a framework falls back to.
+ * The config file on disk: reading it (settled while a writer may still be writing; never blocking,
+ * bounded, strict UTF-8: {@link SafeText}), writing it atomically, and the last good copy a framework
+ * falls back to.
  */
 final class ConfigFile {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFile.class);
+    static final String MISSING = "file is missing; keeping the last good config";
 
     /** Parses text, for {@link #readSettled}: a successful parse proves a write finished. */
     interface Parse {
         void parse(String text) throws ConfigException;
     }
 
-    static final String MISSING = "file is missing; keeping the last good config";
-
     private final Path file;
     private final Path lastGoodFile;
-    private final ConfigLimits limits;
+    private final Json5Limits limits;
 
     ConfigFile(Path file, Path lastGoodFile) {
-        this(file, lastGoodFile, ConfigLimits.DEFAULTS);
+        this(file, lastGoodFile, Json5Limits.DEFAULTS);
     }
 
-    ConfigFile(Path file, Path lastGoodFile, ConfigLimits limits) {
+    ConfigFile(Path file, Path lastGoodFile, Json5Limits limits) {
         this.file = file;
         this.lastGoodFile = lastGoodFile;
         this.limits = limits;
@@ -51,7 +51,7 @@ final class ConfigFile {
         return lastGoodFile;
     }
 
-    ConfigLimits limits() {
+    Json5Limits limits() {
         return limits;
     }
 
@@ -63,7 +63,16 @@ final class ConfigFile {
      *                         device, a symlink loop, too large, not UTF-8, unreadable), with the reason
      */
     String read() throws ConfigException {
-        return ConfigText.read(file, limits);
+        return read(file, limits);
+    }
+
+    /** {@link #read()} of any file. */
+    static String read(Path file, Json5Limits limits) throws ConfigException {
+        try {
+            return SafeText.read(file, limits.maxBytes());
+        } catch (SafeText.Refused e) {
+            throw refused(e);
+        }
     }
 
     /** {@link #read()}, with a missing file as an error. */
@@ -80,40 +89,24 @@ final class ConfigFile {
      * error stands), bounded by {@code settleTimeoutMs}. A missing or unusable file is waited for the same way.
      */
     String readSettled(Parse parser, long settleMs, long settleTimeoutMs) throws ConfigException {
-        long deadline = System.nanoTime() + settleTimeoutMs * 1_000_000L;
-        String lastSeen = null;
-        long stableSince = System.nanoTime();
-        while (true) {
-            String seen; // the text, or the reason it could not be read: a change of either restarts the settle time
-            ConfigException failure;
-            try {
-                String text = readExisting();
-                seen = text;
-                try {
-                    parser.parse(text);
-                    return text;
-                } catch (ConfigException e) {
-                    failure = e;
-                }
-            } catch (ConfigException unreadable) {
-                failure = unreadable;
-                seen = "(unreadable) " + unreadable.error().reason();
+        try {
+            return SettledRead.read(file, settleMs, settleTimeoutMs, limits.maxBytes(), text -> {
+                parser.parse(text);
+                return text;
+            });
+        } catch (SettledRead.Unsettled e) {
+            if (e.getCause() instanceof ConfigException c) {
+                throw c;
             }
-            if (!Objects.equals(seen, lastSeen)) {
-                lastSeen = seen;
-                stableSince = System.nanoTime();
+            if (e.getCause() instanceof SafeText.Refused r) {
+                throw refused(r);
             }
-            long now = System.nanoTime();
-            if (now - stableSince >= settleMs * 1_000_000L || now >= deadline) {
-                throw failure;
-            }
-            try {
-                Thread.sleep(10); // re-read interval while a writer may still be writing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
+            throw new ConfigException(new ConfigError(file, 0, 0, "", e.missing() ? MISSING : e.getMessage()), e);
         }
+    }
+
+    private static ConfigException refused(SafeText.Refused e) {
+        return new ConfigException(new ConfigError(e.file(), e.line(), e.column(), "", e.reason()), e);
     }
 
     /**
@@ -122,19 +115,10 @@ final class ConfigFile {
      */
     void writeAtomically(String text) throws ConfigException {
         try {
-            Path real = Files.exists(file) ? file.toRealPath() : file;
-            Path tmp = real.resolveSibling("." + real.getFileName() + ".gatehouse-" + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, Files.exists(real) ? Files.getPosixFilePermissions(real)
-                        : PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep defaults
-            }
-            try {
-                Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(file)) {
+                AtomicFiles.write(file, text);
+            } else {
+                AtomicFiles.writeSecret(file, text.getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot write: " + e.getMessage()), e);
@@ -143,7 +127,7 @@ final class ConfigFile {
 
     /** The last applied text, or null. */
     String readLastGood() throws ConfigException {
-        return lastGoodFile == null ? null : ConfigText.read(lastGoodFile, limits);
+        return lastGoodFile == null ? null : read(lastGoodFile, limits);
     }
 
     boolean hasLastGood() {
@@ -157,14 +141,7 @@ final class ConfigFile {
         }
         try {
             Files.createDirectories(lastGoodFile.getParent());
-            Path tmp = lastGoodFile.resolveSibling(lastGoodFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep defaults
-            }
-            Files.move(tmp, lastGoodFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeSecret(lastGoodFile, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("cannot save {}: {}", lastGoodFile, e.toString());
         }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +49,10 @@ import io.gatehouse.config.plan.ReloadDecision;
 import io.gatehouse.config.plan.ReloadMode;
 import io.gatehouse.config.plan.ReloadPlanner;
 import io.gatehouse.config.section.Sections;
+import io.gatehouse.support.files.Sha256;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.launcher.api.LauncherControl;
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
  * The one pipeline every door leads to: parse, validate, diff, plan, apply. The file watcher, the
@@ -88,7 +87,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     private final Config config;
     private final FileWatchService watcher;
     private final LauncherControl launcher;
-    private final ConfigLimits limits;
+    private final Json5Limits limits;
     private final Json5Parser parser;
     private final EnvSubstitution env = new EnvSubstitution(System::getenv);
     private final ConfigEditor editor = new ConfigEditor();
@@ -132,7 +131,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         this.launcher = launcher;
         String configured = context.getProperty("gatehouse.config");
         this.file = Path.of(configured != null ? configured : "etc/gatehouse.json").toAbsolutePath();
-        this.limits = ConfigLimits.from(context::getProperty);
+        this.limits = Json5Limits.from(context::getProperty);
         this.parser = new Json5Parser(limits.maxDepth());
         String data = context.getProperty("gatehouse.data");
         // History outlives framework restarts: the change that caused a restart stays visible after it.
@@ -395,7 +394,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     /** Validates a file without applying it: the issues (errors and warnings) with positions. */
     @Override
     public List<String> validateFile(Path other) throws ConfigException {
-        String text = ConfigText.read(other, limits); // never blocks on a FIFO, never reads /dev/zero
+        String text = ConfigFile.read(other, limits); // never blocks on a FIFO, never reads /dev/zero
         if (text == null) {
             throw new ConfigException(new ConfigError(other, 0, 0, "", "no such file"));
         }
@@ -486,7 +485,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
             String after = edit.apply(before == null ? "{\n}\n" : before);
             if (after.getBytes(StandardCharsets.UTF_8).length > limits.maxBytes()) {
                 throw new ConfigException(new ConfigError(file, 0, 0, path, "the edited file would be over the limit of "
-                        + limits.maxBytes() + " bytes (" + ConfigLimits.MAX_BYTES_PROPERTY + ")"));
+                        + limits.maxBytes() + " bytes (" + Json5Limits.MAX_BYTES_PROPERTY + ")"));
             }
             Evaluated checked = evaluate(after); // refuse an edit that would make the config invalid, before touching the file
             configFile.writeAtomically(after);
@@ -731,10 +730,6 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.of(text);
     }
 }

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.gatehouse.channels.support.GatewayAuth;
+import io.gatehouse.api.auth.GatewayAuth;
 
 /**
  * One browser connection. Client frames: {@code {type:"auth", token}} (first, when required) and
@@ -42,14 +42,18 @@ public final class ChatSocket {
     /** How long a socket that still has to authenticate may stay silent before it is closed. */
     static final java.time.Duration AUTH_FRAME_TIMEOUT = java.time.Duration.ofSeconds(5);
 
+    private final Map<String, String> attributes;
     private volatile boolean authenticated;
     private volatile java.time.Duration idleTimeout;
     private volatile Session session;
     private final ArrayDeque<String> outbox = new ArrayDeque<>(); // guarded by itself
     private boolean sending; // guarded by outbox
 
-    ChatSocket(WebchatChannel channel, GatewayAuth auth, String sessionId, boolean authenticated, String remoteAddress) {
+    /** @param attributes what the upgrade request tells about the client (Host, scheme, address), for every message */
+    ChatSocket(WebchatChannel channel, GatewayAuth auth, String sessionId, boolean authenticated, String remoteAddress,
+            Map<String, String> attributes) {
         this.channel = channel;
+        this.attributes = Map.copyOf(attributes);
         this.auth = auth;
         this.remoteAddress = remoteAddress;
         this.authenticated = authenticated;
@@ -109,7 +113,7 @@ public final class ChatSocket {
             return;
         }
         try {
-            channel.deliver(sessionId, text, delta -> {
+            channel.deliver(sessionId, text, attributes, delta -> {
                 if (delta != null && !delta.isEmpty()) {
                     send(frame("delta", "text", delta));
                 }

@@ -47,10 +47,14 @@ public final class WebchatChannel implements ChannelAdapter {
         gate.close();
     }
 
-    /** Delivers one browser message; deltas go to {@code onDelta}, the stage completes with the whole reply. */
-    CompletionStage<Reply> deliver(String sessionId, String text, Consumer<String> onDelta) {
+    /**
+     * Delivers one browser message; deltas go to {@code onDelta}, the stage completes with the whole reply.
+     *
+     * @param attributes the message's attributes (the Host, scheme and address of the browser's connection)
+     */
+    CompletionStage<Reply> deliver(String sessionId, String text, Map<String, String> attributes, Consumer<String> onDelta) {
         InboundMessage m = new InboundMessage(new RouteRequest(ID, accountId, new RouteRequest.Peer("direct", sessionId),
-                null, null, List.of(), null), text, System.currentTimeMillis());
+                null, null, List.of(), null), text, System.currentTimeMillis(), attributes);
         return gate.sink(START_WAIT_MS)
                 .exceptionally(e -> {
                     Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

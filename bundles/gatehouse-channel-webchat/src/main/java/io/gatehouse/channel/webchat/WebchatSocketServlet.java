@@ -13,7 +13,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import io.gatehouse.channels.support.GatewayAuth;
+import io.gatehouse.api.auth.GatewayAuth;
+import io.gatehouse.channels.support.HttpAttributes;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,7 +57,8 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
                 session = null; // the socket makes one and tells the client
             }
             boolean authenticated = Boolean.TRUE.equals(http.getAttribute(AUTHENTICATED));
-            return new ChatSocket(channel, auth, session, authenticated, http.getRemoteAddr());
+            return new ChatSocket(channel, auth, session, authenticated, http.getRemoteAddr(),
+                    HttpAttributes.of(http.getHeader("Host"), http.getScheme(), http.getRemoteAddr(), http::getHeader));
         });
     }
 
@@ -103,7 +105,7 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
                 resp.sendError(401, "invalid gateway token");
                 return;
             }
-            if (!authenticated && auth.token() == null) {
+            if (!authenticated && !auth.tokenConfigured()) {
                 // No token is configured, so no first frame could let this client in: refused before the upgrade.
                 resp.sendError(403, "only local clients may connect without a gateway token");
                 return;

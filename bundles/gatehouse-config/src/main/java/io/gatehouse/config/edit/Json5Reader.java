@@ -19,7 +19,7 @@ final class Json5Reader {
      * The deepest nesting the gateway's parser can be set to accept ({@code gatehouse.config.maxDepth} is
      * capped there); the pipeline refuses text over its own limit before the editor reads it.
      */
-    static final int MAX_DEPTH = io.gatehouse.config.ConfigLimits.CEILING_DEPTH;
+    static final int MAX_DEPTH = io.gatehouse.support.json5.Json5Limits.CEILING_DEPTH;
 
     private final String text;
     private final LineIndex lines;

@@ -173,7 +173,7 @@ class Json5ReaderTest {
 
     @Test
     void deepNestingIsLimitedAsTheGatewayAtItsCeiling() throws Exception {
-        int max = io.gatehouse.config.ConfigLimits.CEILING_DEPTH;
+        int max = io.gatehouse.support.json5.Json5Limits.CEILING_DEPTH;
         Json5Parser atCeiling = new Json5Parser(max);
         java.nio.file.Path f = java.nio.file.Path.of("t.json");
         String ok = "{a:" + "[".repeat(max - 1) + "]".repeat(max - 1) + "}";
