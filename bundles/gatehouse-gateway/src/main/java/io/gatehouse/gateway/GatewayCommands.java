@@ -23,6 +23,7 @@ import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.launcher.api.InFlightWork;
 import io.gatehouse.launcher.api.LauncherControl;
 import io.gatehouse.launcher.api.ListeningSocket;
+import io.gatehouse.support.socket.ListenAddress;
 
 /** {@code gateway:status} and {@code gateway:restart}. */
 @Component(service = GatewayCommands.class, property = {

@@ -9,6 +9,7 @@ import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.api.config.schema.Shape;
+import io.gatehouse.support.socket.ListenAddress;
 
 /**
  * {@code gateway}: the listening address. The launcher binds it before any framework starts, so a

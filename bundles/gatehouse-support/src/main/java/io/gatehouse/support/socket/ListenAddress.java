@@ -1,4 +1,4 @@
-package io.gatehouse.gateway;
+package io.gatehouse.support.socket;
 
 import java.math.BigInteger;
 import java.net.Inet6Address;
