@@ -65,9 +65,13 @@ public final class GatewayCommands {
         return "framework restart #" + number + " requested: " + why;
     }
 
-    /** Why the socket is not where the config says, when something recorded it (a failed move). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile GatewayListen listen;
+
+    /** Why the socket is not where the config says, when a move failed. */
     java.util.Optional<String> listenReason() {
-        return java.util.Optional.empty();
+        GatewayListen l = listen;
+        return l == null ? java.util.Optional.empty() : l.problem();
     }
 
     Map<String, Object> statusMap() {

@@ -12,10 +12,10 @@ import io.gatehouse.api.config.schema.Shape;
 import io.gatehouse.support.socket.ListenAddress;
 
 /**
- * {@code gateway}: the listening address. The launcher binds it before any framework starts, so a
- * change of {@code port} or {@code bind} restarts the framework (the launcher rebinds between
- * generations while holding the old socket). {@code gateway.auth} and {@code gateway.reload} are
- * owned by the channels and config bundles.
+ * {@code gateway}: the listening address. The launcher binds it before the first framework starts; a
+ * change of {@code port} or {@code bind} moves the socket in place ({@link GatewayListen}, hot action
+ * {@code gateway-listen}), and beyond loopback a token is required unless {@code gateway.auth.mode} is
+ * {@code none}. {@code gateway.auth} and {@code gateway.reload} are owned by the channels and config bundles.
  */
 @Component(service = ConfigSection.class, property = ConfigSection.PREFIX + "=gateway")
 public final class GatewaySection implements ConfigSection {
@@ -74,7 +74,9 @@ public final class GatewaySection implements ConfigSection {
 
     @Override
     public List<ReloadRule> reloadRules() {
+        // The socket moves in place (GatewayListen asks the launcher): no framework restart for an address change.
         return List.of(ReloadRule.restart("gateway"),
+                ReloadRule.hot("gateway.port", GatewayListen.ACTION), ReloadRule.hot("gateway.bind", GatewayListen.ACTION),
                 ReloadRule.none("gateway.remote"), ReloadRule.none("gateway.controlUi"), ReloadRule.none("gateway.mode"),
                 ReloadRule.none("gateway.trustedProxies"), ReloadRule.none("gateway.tailscale"), ReloadRule.none("gateway.http"));
     }

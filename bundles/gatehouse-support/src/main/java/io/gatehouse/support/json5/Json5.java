@@ -121,6 +121,47 @@ public final class Json5 {
         return toMap(readObject(text, what, maxDepth));
     }
 
+    /**
+     * The 1-based line and column of the value at a dotted path ({@code gateway.port}; array elements by
+     * index), or null when the text has no such value or does not parse. For error messages.
+     */
+    public static int[] locate(String text, String dottedPath) {
+        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+            java.util.ArrayDeque<Object> path = new java.util.ArrayDeque<>(); // String key or int[] {index}
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    path.removeLast();
+                    path.addLast(p.currentName());
+                    continue;
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    path.removeLast();
+                    continue;
+                }
+                if (!path.isEmpty() && path.peekLast() instanceof int[] idx) {
+                    idx[0]++;
+                }
+                StringBuilder b = new StringBuilder();
+                for (Object seg : path) {
+                    b.append(b.length() > 0 ? "." : "").append(seg instanceof int[] i ? Integer.toString(i[0]) : (String) seg);
+                }
+                if (b.toString().equals(dottedPath)) {
+                    JsonLocation loc = p.currentTokenLocation();
+                    return new int[] {loc.getLineNr(), loc.getColumnNr()};
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    path.addLast("");
+                } else if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    path.addLast(new int[] {-1});
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no position
+        }
+        return null;
+    }
+
     /** An object node as plain Java values. */
     public static Map<String, Object> toMap(JsonNode object) {
         return MAPPER.convertValue(object, MAP);
