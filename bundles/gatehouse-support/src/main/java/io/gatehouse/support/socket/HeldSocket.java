@@ -41,6 +41,10 @@ public final class HeldSocket implements AutoCloseable {
     private final Object lock = new Object();
     /** Serialises {@link #move}s. */
     private final Object moving = new Object();
+    /** Bound on waiting for the kernel to release a closed socket's port during a same-port move. */
+    static final long SAME_PORT_WAIT_MS = 1_000;
+    /** The channel the accept thread is blocked on, or null (guarded by lock). */
+    private ServerSocketChannel acceptingOn;
     private final AtomicLong handedOut = new AtomicLong();
 
     // guarded by lock
@@ -122,11 +126,12 @@ public final class HeldSocket implements AutoCloseable {
                 return address;
             }
             closeQuietly(old); // the accept thread waits for the replacement
+            awaitAcceptLeft(old);
             try {
-                swap(open(name, to));
+                swap(openRetrying(to));
             } catch (IOException e) {
                 try {
-                    swap(open(name, from));
+                    swap(openRetrying(from));
                 } catch (IOException again) {
                     LOG.error("{} socket: cannot listen on {} ({}) nor again on {} ({}): not listening", name, hostPort(to),
                             e.getMessage(), hostPort(from), again.getMessage());
@@ -138,6 +143,45 @@ public final class HeldSocket implements AutoCloseable {
             LOG.info("{} socket moved from {} to {} (same port: the old socket was closed first)", name, hostPort(from),
                     hostPort(address));
             return address;
+        }
+    }
+
+    /**
+     * Closing a channel another thread is blocked in {@code accept()} on frees the kernel socket only when
+     * that thread leaves the call: until then the port is still "in use". Waits (bounded) for the accept
+     * thread to have left it.
+     */
+    private void awaitAcceptLeft(ServerSocketChannel old) {
+        long deadline = System.nanoTime() + SAME_PORT_WAIT_MS * 1_000_000L;
+        synchronized (lock) {
+            while (acceptingOn == old && System.nanoTime() < deadline) {
+                try {
+                    lock.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Binds, retrying "address in use" briefly while the kernel lets go of a socket just closed. */
+    private ServerSocketChannel openRetrying(InetSocketAddress at) throws IOException {
+        long deadline = System.nanoTime() + SAME_PORT_WAIT_MS * 1_000_000L;
+        while (true) {
+            try {
+                return open(name, at);
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10); // retry interval while the old socket is released
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
@@ -275,11 +319,16 @@ public final class HeldSocket implements AutoCloseable {
                 }
                 ServerSocketChannel listening = server;
                 SocketChannel ch;
+                synchronized (lock) {
+                    acceptingOn = listening;
+                }
                 try {
                     ch = listening.accept();
                 } catch (ClosedChannelException e) {
                     // closed for good, or moved: then take connections from the replacement
                     synchronized (lock) {
+                        acceptingOn = null;
+                        lock.notifyAll();
                         while (!closed && server == listening) {
                             lock.wait();
                         }
@@ -290,6 +339,7 @@ public final class HeldSocket implements AutoCloseable {
                     continue;
                 }
                 synchronized (lock) {
+                    acceptingOn = null;
                     if (closed) {
                         ch.close();
                         return;

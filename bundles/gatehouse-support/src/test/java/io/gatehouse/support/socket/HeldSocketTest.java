@@ -157,11 +157,18 @@ class HeldSocketTest {
         try {
             wide.open(0);
             int port = wide.port();
-            InetSocketAddress now = wide.move(new InetSocketAddress("127.0.0.1", port));
-            assertEquals(new InetSocketAddress("127.0.0.1", port), now);
-            assertEquals(now, wide.viewFor(0).localAddress());
-            try (Socket c = new Socket("127.0.0.1", port); SocketChannel served = wide.viewFor(0).accept()) {
-                assertNotNull(served, "served after the move");
+            // a connection taken from the old socket stays open across the moves
+            try (Socket kept = new Socket("127.0.0.1", port); SocketChannel keptServed = wide.viewFor(0).accept()) {
+                for (int i = 0; i < 10; i++) { // the accept thread is blocked on the socket each time
+                    String host = i % 2 == 0 ? "127.0.0.1" : "0.0.0.0";
+                    InetSocketAddress now = wide.move(new InetSocketAddress(host, port));
+                    assertEquals(host + ":" + port, HeldSocket.hostPort(now));
+                    assertEquals(now, wide.viewFor(0).localAddress());
+                    try (Socket c = new Socket("127.0.0.1", port); SocketChannel served = wide.viewFor(0).accept()) {
+                        assertNotNull(served, "served after move " + i);
+                    }
+                }
+                assertTrue(keptServed.isOpen() && !kept.isClosed());
             }
         } finally {
             wide.close();
