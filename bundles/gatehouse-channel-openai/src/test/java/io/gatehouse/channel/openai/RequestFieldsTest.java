@@ -37,6 +37,6 @@ class RequestFieldsTest {
         assertNull(problem("{\"model\":\"gatehouse\",\"stream\":true,\"user\":\"u\",\"temperature\":0.2,\"max_tokens\":5,"
                 + "\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"assistant\",\"content\":null},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},{\"type\":\"image_url\",\"image_url\":{}}]}],"
-                + "\"stream\":false,\"logit_bias\":{},\"tools\":[],\"seed\":null}"));
+                + "\"logit_bias\":{},\"tools\":[],\"seed\":null}"));
     }
 }
