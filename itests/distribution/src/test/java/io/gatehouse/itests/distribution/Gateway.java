@@ -65,13 +65,20 @@ final class Gateway implements AutoCloseable {
 
     /** Runs {@code bin/gatehouse ARGS} to completion (bounded). */
     Result cli(String... args) {
+        return cli(java.util.Map.of(), args);
+    }
+
+    /** {@link #cli(String...)} with extra environment variables. */
+    Result cli(java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/gatehouse").toString());
         cmd.add("--home");
         cmd.add(home.toString());
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[][] streams = new byte[2][];
             Thread err = new Thread(() -> streams[1] = readAll(p.getErrorStream()));
             err.start();

@@ -55,4 +55,20 @@ class StartAfterCrashTest {
             assertTrue(twice.out().contains("already running (pid " + second + ")"), twice.toString());
         }
     }
+
+    /** Case 2: a start that does not get ready in time leaves no JVM behind (it used to keep running, unhealthy). */
+    @Test
+    void aStartThatTimesOutStopsTheProcessItStarted() throws Exception {
+        try (Gateway g = Gateway.copyInto(dir)) {
+            Gateway.Result r = g.cli(java.util.Map.of("GATEHOUSE_START_TIMEOUT", "0"), "start");
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().contains("not ready in time") && r.err().contains("stopping it"), r.toString());
+            long pid = g.pid();
+            if (pid > 0) { // the pid file goes when the process has gone
+                Gateway.await(Duration.ofSeconds(30), () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                        "the started process gone");
+            }
+            assertEquals(3, g.cli("status").exit(), "nothing runs");
+        }
+    }
 }
