@@ -27,6 +27,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.gatehouse.api.agent.ModelProvider;
+import io.gatehouse.support.secrets.Secrets;
 
 /**
  * Any server speaking OpenAI's chat completions API (OpenAI, vLLM, llama.cpp server, Ollama's
@@ -94,7 +95,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         if (options.get("maxTokens") instanceof Number m) {
             body.put("max_tokens", m);
         }
-        URI uri = URI.create(baseUrl + "/chat/completions");
+        URI uri = endpoint(baseUrl);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(Math.max(1, timeout)))
                 .header("Content-Type", "application/json")
@@ -123,14 +124,50 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 return attempt(client, request, uri, timeout, tracking);
             } catch (AttemptException e) {
                 if (!e.retryable || emitted[0] || attempt >= maxRetries) {
-                    throw new IOException(e.getMessage() + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""), e.getCause());
+                    throw new IOException(Secrets.scrub(e.getMessage()) + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""), e.getCause());
                 }
                 long wait = Math.min(Math.max(delay, e.retryAfterMs), Math.max(maxBackoff, 0));
-                LOG.info("{}: {}; retrying in {} ms ({} of {})", uri, e.getMessage(), wait, attempt + 1, maxRetries);
+                LOG.info("{}: {}; retrying in {} ms ({} of {})", shown(uri), e.getMessage(), wait, attempt + 1, maxRetries);
                 Thread.sleep(wait);
                 delay = Math.min(Math.max(1, delay) * 2, Math.max(maxBackoff, 0));
             }
         }
+    }
+
+    /**
+     * The endpoint of a {@code baseUrl}. A malformed URL is refused without its text: it may hold
+     * credentials ({@code http://user:password@host}), and the error reaches the log, the client and the
+     * transcript (where the caller names the provider).
+     */
+    static URI endpoint(String baseUrl) {
+        URI uri;
+        try {
+            uri = URI.create(baseUrl + "/chat/completions");
+        } catch (IllegalArgumentException e) {
+            String reason = e.getCause() instanceof java.net.URISyntaxException u ? u.getReason() + " at index " + u.getIndex() : "malformed";
+            throw new IllegalArgumentException("baseUrl is not a valid URL (" + reason + ")");
+        }
+        // the HTTP client's own refusal ("unsupported URI <the whole URL>") would quote it
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("baseUrl is not an http(s) URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("baseUrl names no valid host");
+        }
+        return uri;
+    }
+
+    /**
+     * A request URL as errors and log lines show it: without user-info (a password written into
+     * {@code baseUrl}) and with credential-like query parameters redacted ({@link Secrets#scrub}).
+     */
+    static String shown(URI uri) {
+        if (uri.getRawUserInfo() == null || uri.getHost() == null) {
+            return Secrets.scrub(uri.toString());
+        }
+        return Secrets.scrub(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     private String attempt(HttpClient client, HttpRequest request, URI uri, long timeout, Consumer<String> onDelta)
@@ -139,11 +176,11 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new AttemptException("cannot connect to " + uri + ": connect timed out", true, 0, e);
+            throw new AttemptException("cannot connect to " + shown(uri) + ": connect timed out", true, 0, e);
         } catch (HttpTimeoutException e) {
-            throw new AttemptException("no response from " + uri + " within " + timeout + " ms", false, 0, e);
+            throw new AttemptException("no response from " + shown(uri) + " within " + timeout + " ms", false, 0, e);
         } catch (IOException e) {
-            throw new AttemptException("cannot reach " + uri + ": " + e, true, 0, e);
+            throw new AttemptException("cannot reach " + shown(uri) + ": " + Secrets.scrub(String.valueOf(e)), true, 0, e);
         }
         try (InputStream in = response.body()) {
             int status = response.statusCode();
@@ -151,7 +188,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 String text = new String(in.readNBytes(2048), StandardCharsets.UTF_8).strip();
                 boolean retryable = status == 429 || status >= 500;
                 long retryAfter = response.headers().firstValue("Retry-After").map(OpenAiCompatibleProvider::seconds).orElse(0L);
-                throw new AttemptException("HTTP " + status + " from " + uri + (text.isEmpty() ? "" : ": " + errorText(text)),
+                throw new AttemptException("HTTP " + status + " from " + shown(uri) + (text.isEmpty() ? "" : ": " + Secrets.scrub(errorText(text))),
                         retryable, retryAfter, null);
             }
             String type = response.headers().firstValue("Content-Type").orElse("");
@@ -161,7 +198,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             Map<String, Object> doc = JSON.readValue(in, MAP);
             String content = messageContent(doc);
             if (content == null) {
-                throw new IOException("no choices[0].message.content in the response of " + uri + ": " + abbreviate(JSON.writeValueAsString(doc)));
+                throw new IOException("no choices[0].message.content in the response of " + shown(uri) + ": " + abbreviate(JSON.writeValueAsString(doc)));
             }
             if (!content.isEmpty()) {
                 onDelta.accept(content);
