@@ -35,6 +35,7 @@ import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.schema.Shape;
 import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.support.secrets.Secrets;
 
 /**
  * Runs the channel adapters: starts each one whose channel is enabled with its {@code channels.<id>}
@@ -283,8 +284,9 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
                 LOG.info("channel {} started", c.id);
             } catch (Exception | LinkageError e) {
                 c.state = State.FAILED;
-                c.lastError = e.toString();
-                LOG.error("channel {} failed to start: {}", c.id, e.toString(), e);
+                // shown by channels:list and logged: a channel's error may quote its credentials (a bot token in a URL)
+                c.lastError = Secrets.scrub(e.toString());
+                LOG.error("channel {} failed to start: {}", c.id, c.lastError);
                 try {
                     c.adapter.stop();
                 } catch (RuntimeException ignored) {
@@ -301,8 +303,8 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
                     c.adapter.stop();
                     LOG.info("channel {} stopped", c.id);
                 } catch (RuntimeException e) {
-                    c.lastError = e.toString();
-                    LOG.warn("channel {} failed to stop cleanly: {}", c.id, e.toString());
+                    c.lastError = Secrets.scrub(e.toString());
+                    LOG.warn("channel {} failed to stop cleanly: {}", c.id, c.lastError);
                 }
             }
             c.state = State.STOPPED;

@@ -25,6 +25,11 @@ public final class Secrets {
     private static final Pattern URL_SECRET_PARAM = Pattern.compile("([?&;])([A-Za-z0-9_.-]+)=([^&#\\s\"']*)");
     /** "Bearer xyz" in free text (an Authorization header value that reached a message). */
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+[A-Za-z0-9._~+/=-]{8,}");
+    /**
+     * A Telegram bot token ({@code <bot id>:<secret>}): Bot API URLs carry it in their path
+     * ({@code https://api.telegram.org/bot123456:AA.../getUpdates}), so an HTTP error may quote it.
+     */
+    private static final Pattern BOT_TOKEN = Pattern.compile("(?:(?<=/bot)|\\b)\\d{5,}:[A-Za-z0-9_-]{30,}");
 
     private Secrets() {
     }
@@ -46,7 +51,8 @@ public final class Secrets {
     /**
      * Free text (a value, an error message, a log line) with URL credentials and authorization values
      * replaced: {@code http://user:pw@host} becomes {@code http://<redacted>@host}, {@code ?api_key=abc}
-     * becomes {@code ?api_key=<redacted>}, {@code Bearer abc...} becomes {@code Bearer <redacted>}.
+     * becomes {@code ?api_key=<redacted>}, {@code Bearer abc...} becomes {@code Bearer <redacted>}, a Telegram bot
+     * token ({@code 123456:AA...}, also inside {@code /bot123456:AA.../}) becomes {@code <redacted>}.
      * User-info that is only an {@code ${ENV}} reference is kept.
      */
     public static String scrub(String text) {
@@ -78,6 +84,9 @@ public final class Secrets {
             }
             m.appendTail(b);
             out = b.toString();
+        }
+        if (out.contains(":")) {
+            out = BOT_TOKEN.matcher(out).replaceAll(Matcher.quoteReplacement(REDACTED));
         }
         Matcher m = BEARER.matcher(out);
         if (m.find()) {

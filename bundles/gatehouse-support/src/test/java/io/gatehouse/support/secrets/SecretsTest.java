@@ -20,7 +20,18 @@ class SecretsTest {
     }
 
     @Test
+    void telegramBotTokensInUrlsAndTextAreHidden() {
+        String token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
+        assertEquals("HTTP 401 from https://api.telegram.org/bot<redacted>/getUpdates",
+                Secrets.scrub("HTTP 401 from https://api.telegram.org/bot" + token + "/getUpdates"));
+        assertEquals("bad token <redacted>", Secrets.scrub("bad token " + token));
+        assertEquals("at 12:30:45 port 127.0.0.1:18789", Secrets.scrub("at 12:30:45 port 127.0.0.1:18789"));
+    }
+
+    @Test
     void secretKeys() {
+        assertTrue(Secrets.isSecretKey("botToken"));
+        assertTrue(Secrets.isSecretKey("webhookSecret"));
         assertTrue(Secrets.isSecretKey("x-api-key"));
         assertTrue(Secrets.isSecretKey("Authorization"));
         assertFalse(Secrets.isSecretKey("maxTokens"));
