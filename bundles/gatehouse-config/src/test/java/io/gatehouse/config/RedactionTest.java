@@ -83,6 +83,24 @@ class RedactionTest {
         assertTrue(shown.toString().contains("maxTokens=1024") && shown.toString().contains("auth=<redacted>"), shown.toString());
     }
 
+    /** The Telegram section (channels.telegram): botToken and webhookSecret, at the top and per account. */
+    @Test
+    void telegramTokensAndWebhookSecretsAreRedacted() {
+        String token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
+        Object shown = Redaction.redact(null, Map.of("channels", Map.of("telegram", Map.of("botToken", token,
+                "webhookSecret", "wh-secret-1", "webhookUrl", "https://bot.example.org/telegram/webhook", "dmPolicy", "pairing",
+                "accounts", List.of(Map.of("id", "ops", "botToken", "987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1",
+                        "webhookSecret", "wh-secret-2"))))));
+        String text = shown.toString();
+        for (String secret : List.of(token, "BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1", "wh-secret-1", "wh-secret-2")) {
+            assertFalse(text.contains(secret), text);
+        }
+        assertTrue(text.contains("webhookUrl=https://bot.example.org/telegram/webhook") && text.contains("dmPolicy=pairing")
+                && text.contains("id=ops"), text);
+        assertTrue(Redaction.isSecretPath("channels.telegram.botToken"));
+        assertTrue(Redaction.isSecretPath("channels.telegram.webhookSecret"));
+    }
+
     @Test
     void secretPathsCoverHeaderValuesAndSecretKeys() {
         assertTrue(Redaction.isSecretPath("models.providers.vllm.headers.X-Tenant"));
