@@ -127,7 +127,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                     throw new IOException(Secrets.scrub(e.getMessage()) + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""), e.getCause());
                 }
                 long wait = Math.min(Math.max(delay, e.retryAfterMs), Math.max(maxBackoff, 0));
-                LOG.info("{}: {}; retrying in {} ms ({} of {})", shown(uri), e.getMessage(), wait, attempt + 1, maxRetries);
+                LOG.info("{}: {}; retrying in {} ms ({} of {})", redacted(uri), e.getMessage(), wait, attempt + 1, maxRetries);
                 Thread.sleep(wait);
                 delay = Math.min(Math.max(1, delay) * 2, Math.max(maxBackoff, 0));
             }
@@ -158,16 +158,13 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         return uri;
     }
 
-    /**
-     * A request URL as errors and log lines show it: without user-info (a password written into
-     * {@code baseUrl}) and with credential-like query parameters redacted ({@link Secrets#scrub}).
-     */
-    static String shown(URI uri) {
-        if (uri.getRawUserInfo() == null || uri.getHost() == null) {
-            return Secrets.scrub(uri.toString());
+    /** The URI without user info and query, for messages (credentials never show). */
+    static URI redacted(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return URI.create(uri.getScheme() + "://" + uri.getHost());
         }
-        return Secrets.scrub(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     private String attempt(HttpClient client, HttpRequest request, URI uri, long timeout, Consumer<String> onDelta)
@@ -176,11 +173,11 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new AttemptException("cannot connect to " + shown(uri) + ": connect timed out", true, 0, e);
+            throw new AttemptException("cannot connect to " + redacted(uri) + ": connect timed out", true, 0, e);
         } catch (HttpTimeoutException e) {
-            throw new AttemptException("no response from " + shown(uri) + " within " + timeout + " ms", false, 0, e);
+            throw new AttemptException("no response from " + redacted(uri) + " within " + timeout + " ms", false, 0, e);
         } catch (IOException e) {
-            throw new AttemptException("cannot reach " + shown(uri) + ": " + Secrets.scrub(String.valueOf(e)), true, 0, e);
+            throw new AttemptException("cannot reach " + redacted(uri) + ": " + Secrets.scrub(String.valueOf(e)), true, 0, e);
         }
         try (InputStream in = response.body()) {
             int status = response.statusCode();
@@ -188,7 +185,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 String text = new String(in.readNBytes(2048), StandardCharsets.UTF_8).strip();
                 boolean retryable = status == 429 || status >= 500;
                 long retryAfter = response.headers().firstValue("Retry-After").map(OpenAiCompatibleProvider::seconds).orElse(0L);
-                throw new AttemptException("HTTP " + status + " from " + shown(uri) + (text.isEmpty() ? "" : ": " + Secrets.scrub(errorText(text))),
+                throw new AttemptException("HTTP " + status + " from " + redacted(uri) + (text.isEmpty() ? "" : ": " + Secrets.scrub(errorText(text))),
                         retryable, retryAfter, null);
             }
             String type = response.headers().firstValue("Content-Type").orElse("");
@@ -198,7 +195,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             Map<String, Object> doc = JSON.readValue(in, MAP);
             String content = messageContent(doc);
             if (content == null) {
-                throw new IOException("no choices[0].message.content in the response of " + shown(uri) + ": " + abbreviate(JSON.writeValueAsString(doc)));
+                throw new IOException("no choices[0].message.content in the response of " + redacted(uri) + ": " + abbreviate(JSON.writeValueAsString(doc)));
             }
             if (!content.isEmpty()) {
                 onDelta.accept(content);

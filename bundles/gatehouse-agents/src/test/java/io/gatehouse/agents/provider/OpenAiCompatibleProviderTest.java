@@ -219,8 +219,8 @@ class OpenAiCompatibleProviderTest {
         for (String m : messages) {
             assertFalse(m.substring(m.indexOf(" -> ") + 1).contains("pw-in-url"), m);
         }
-        assertEquals("http://127.0.0.1:8080/v1/chat/completions?key=<redacted>",
-                OpenAiCompatibleProvider.shown(java.net.URI.create("http://u:p@127.0.0.1:8080/v1/chat/completions?key=abc")));
+        assertEquals("http://127.0.0.1:8080/v1/chat/completions", OpenAiCompatibleProvider.redacted(
+                java.net.URI.create("http://u:p@127.0.0.1:8080/v1/chat/completions?key=abc")).toString());
     }
 
     @Test
