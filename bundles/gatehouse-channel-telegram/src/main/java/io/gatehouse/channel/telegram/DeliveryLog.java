@@ -105,6 +105,7 @@ final class DeliveryLog implements Closeable {
     private int journalLines;
     private int dropped; // torn lines found on open
     private boolean closed;
+    private int compactLines = COMPACT_LINES;
 
     private DeliveryLog(Path dir, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -275,6 +276,11 @@ final class DeliveryLog implements Closeable {
         return dir;
     }
 
+    /** For tests: compact after this many journal records. */
+    synchronized void compactAfter(int lines) {
+        compactLines = lines;
+    }
+
     // ---- records
 
     /**
@@ -363,7 +369,7 @@ final class DeliveryLog implements Closeable {
     }
 
     private void maybeCompact() throws IOException {
-        if (journalLines >= COMPACT_LINES) {
+        if (journalLines >= compactLines) {
             compact();
         }
     }
