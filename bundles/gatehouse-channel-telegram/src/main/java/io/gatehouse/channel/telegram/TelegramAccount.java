@@ -75,6 +75,11 @@ final class TelegramAccount {
         ScheduledExecutorService timer();
 
         java.net.http.HttpClient http();
+
+        /** How long past its timeout a poll may go unanswered before the watchdog abandons it. */
+        default long stallMarginMs() {
+            return STALL_MARGIN_MS;
+        }
     }
 
     final Account settings;
@@ -333,7 +338,7 @@ final class TelegramAccount {
         params.put("allowed_updates", ALLOWED_UPDATES);
         pollStartedAt = System.currentTimeMillis();
         // The watchdog abandons the poll first; the request timeout is only the last resort.
-        Duration requestTimeout = Duration.ofMillis(settings.pollTimeoutSeconds() * 1000L + STALL_MARGIN_MS + 30_000);
+        Duration requestTimeout = Duration.ofMillis(settings.pollTimeoutSeconds() * 1000L + host.stallMarginMs() + 30_000);
         CompletableFuture<JsonNode> f = api.call("getUpdates", params, requestTimeout);
         poll = f;
         f.whenComplete((r, e) -> run(() -> onPoll(gen, r, e)));
@@ -345,11 +350,11 @@ final class TelegramAccount {
             return;
         }
         long waited = System.currentTimeMillis() - started;
-        if (waited > settings.pollTimeoutSeconds() * 1000L + STALL_MARGIN_MS) {
-            stalls.incrementAndGet();
+        if (waited > settings.pollTimeoutSeconds() * 1000L + host.stallMarginMs()) {
             lastStallAt = System.currentTimeMillis();
             error("getUpdates did not answer within " + waited + " ms (timeout " + settings.pollTimeoutSeconds()
-                    + " s + " + STALL_MARGIN_MS + " ms): abandoned and restarted");
+                    + " s + " + host.stallMarginMs() + " ms): abandoned and restarted");
+            stalls.incrementAndGet();
             LOG.warn("telegram account {}: {}", id(), lastError);
             generation++;
             poll.cancel(true);

@@ -65,6 +65,7 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     private volatile MessageSink sink;
     private volatile PairingStore pairing;
     private volatile boolean deactivated;
+    private volatile long stallMarginMs = TelegramAccount.STALL_MARGIN_MS;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Router router;
@@ -249,6 +250,16 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     @Override
     public HttpClient http() {
         return http;
+    }
+
+    @Override
+    public long stallMarginMs() {
+        return stallMarginMs;
+    }
+
+    /** For tests: a shorter watchdog margin. */
+    void stallMarginMs(long ms) {
+        stallMarginMs = ms;
     }
 
     // ---- ChannelAccounts, ChannelPairing
