@@ -13,12 +13,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** {@code channels:list}, {@code channels:restart} and {@code channels:pair}. */
+/** {@code channels:list}, {@code channels:restart}, {@code channels:pairing} and {@code channels:pair}. */
 @Component(service = ChannelCommands.class, property = {
         "osgi.command.scope=channels",
         "osgi.command.function=list",
         "osgi.command.function=restart",
-        "osgi.command.function=pair"})
+        "osgi.command.function=pair",
+        "osgi.command.function=pairing"})
 public final class ChannelCommands {
     private final ChannelManager manager;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -63,7 +64,7 @@ public final class ChannelCommands {
     }
 
     @Descriptor("List the pending pairing requests of a channel (code, account, sender, expiry)")
-    public String pair(
+    public String pairing(
             @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson,
             @Descriptor("channel id, e.g. telegram") String channel) throws JsonProcessingException {
         List<Map<String, Object>> pending = manager.pairing(channel).pendingPairings();

@@ -125,7 +125,7 @@ final class PairingStore {
         Request r = find(code == null ? "" : code.strip().toUpperCase(Locale.ROOT));
         if (r == null) {
             throw new IllegalArgumentException("no pending pairing request with code " + code
-                    + " (codes expire after an hour; channels:pair telegram lists the pending ones)");
+                    + " (codes expire after an hour; channels:pairing telegram lists the pending ones)");
         }
         pending.remove(r);
         approved.computeIfAbsent(r.accountId(), k -> new LinkedHashSet<>()).add(r.sender());

@@ -105,16 +105,34 @@ final class TelegramAccount {
     private ScheduledFuture<?> watchdog;
     private int inFlight;
 
-    private final AtomicLong messagesIn = new AtomicLong();
-    private final AtomicLong messagesOut = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong stalls = new AtomicLong();
-    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong messagesIn;
+    private final AtomicLong messagesOut;
+    private final AtomicLong duplicates;
+    private final AtomicLong stalls;
+    private final AtomicLong replayed;
     private final Object repliesLock = new Object();
     private int pendingReplies; // guarded by repliesLock
 
+    /** An account's counters: kept by the channel across its restarts (a config change), reset with the process. */
+    static final class Stats {
+        final AtomicLong messagesIn = new AtomicLong();
+        final AtomicLong messagesOut = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong stalls = new AtomicLong();
+        final AtomicLong replayed = new AtomicLong();
+    }
+
     TelegramAccount(Account settings, Host host, DeliveryLog log) {
+        this(settings, host, log, new Stats());
+    }
+
+    TelegramAccount(Account settings, Host host, DeliveryLog log, Stats stats) {
         this.settings = settings;
+        this.messagesIn = stats.messagesIn;
+        this.messagesOut = stats.messagesOut;
+        this.duplicates = stats.duplicates;
+        this.stalls = stats.stalls;
+        this.replayed = stats.replayed;
         this.host = host;
         this.log = log;
         this.api = new BotApi(host.http(), settings.apiRoot(), settings.token(), BotApi.delays(host.timer()));

@@ -61,6 +61,8 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     /** Open delivery logs by bot key; guarded by lifecycle. */
     private final Map<String, DeliveryLog> logs = new LinkedHashMap<>();
     private volatile Map<String, TelegramAccount> accounts = Map.of();
+    /** Counters by account id, across restarts of the channel. */
+    private final Map<String, TelegramAccount.Stats> stats = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<TelegramSettings.Problem> problems = List.of();
     private volatile MessageSink sink;
     private volatile PairingStore pairing;
@@ -142,7 +144,7 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
                     }
                 }
                 bots.add(bot);
-                TelegramAccount acc = new TelegramAccount(a, this, log);
+                TelegramAccount acc = new TelegramAccount(a, this, log, stats.computeIfAbsent(a.id(), k -> new TelegramAccount.Stats()));
                 started.put(a.id(), acc);
             }
             // bots no longer configured: their logs close
