@@ -17,6 +17,8 @@
 //   POST /__shim/fail  {method, times, status, description, retryAfter, hangMs, token}
 //   GET  /__shim/calls?since=N         -> {calls:[{seq, token, method, params, at}], next}
 //   GET  /__shim/state                 -> pending updates, offsets, webhooks, commands per token
+//   POST /v1/chat/completions          a model for the agents: "echo: <text>"; texts with "hold" wait for
+//   POST /__shim/release               which answers them
 'use strict';
 const express = require('express');
 const TelegramServer = require('telegram-test-api');
@@ -49,7 +51,13 @@ const fail = (res, status, description, retryAfter) => {
 app.all('/bot:token/:method', (req, res, next) => {
   const token = tokenOf(req);
   const method = req.params.method;
-  calls.push({ seq: calls.length, token, method, params: params(req), at: Date.now() });
+  const call = { seq: calls.length, token, method, params: params(req), at: Date.now() };
+  calls.push(call);
+  if (method !== 'getUpdates') {
+    // what the bot got back (the message ids of sendMessage), for the tests
+    const json = res.json.bind(res);
+    res.json = (body) => { call.status = res.statusCode; call.result = body && body.result; return json(body); };
+  }
   const f = failures.find((x) => x.method === method && (!x.token || x.token === token) && x.times > 0);
   if (!f) return next();
   f.times--;
@@ -169,6 +177,33 @@ app.post('/__shim/webhook/:token', (req, res) => {
     if ((status < 200 || status > 299) && attempt < 120) setTimeout(() => deliver(attempt + 1), Math.min(2000, 100 * attempt));
   };
   deliver(1);
+});
+
+// A model for the agents (OpenAI chat completions, not streamed): "echo: <last user message>"; a message
+// containing "hold" waits (the first time it is asked) until POST /__shim/release (or 120 s), so a test can
+// stop the gateway mid-turn; asked again (the turn replayed after a restart) it is answered at once.
+let held = [];
+const heldOnce = new Set();
+app.post('/v1/chat/completions', (req, res) => {
+  const msgs = (req.body && req.body.messages) || [];
+  const last = [...msgs].reverse().find((m) => m.role === 'user');
+  const text = last ? String(last.content) : '';
+  calls.push({ seq: calls.length, token: null, method: '__model', params: { text }, at: Date.now() });
+  const answer = () => {
+    if (res.writableEnded) return;
+    res.json({ id: 'cmpl-' + calls.length, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'shim',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'echo: ' + text } }] });
+  };
+  if (!text.includes('hold') || heldOnce.has(text)) return answer(); // held the first time only: a replayed turn is answered
+  heldOnce.add(text);
+  const t = setTimeout(answer, 120000);
+  held.push(() => { clearTimeout(t); answer(); });
+});
+app.post('/__shim/release', (req, res) => {
+  const n = held.length;
+  held.forEach((f) => f());
+  held = [];
+  res.json({ ok: true, released: n });
 });
 
 // Control.

@@ -165,6 +165,7 @@ final class DeliveryLog implements Closeable {
                 entries.put(en.key(), en);
             }
         }
+        createPrivate(journalFile);
         journal = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = journal.size();
         long good = 0;
@@ -412,6 +413,8 @@ final class DeliveryLog implements Closeable {
             }
         }
         Path tmp = dir.resolve("state.json.tmp");
+        Files.deleteIfExists(tmp);
+        createPrivate(tmp);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(JSON.writeValueAsBytes(s));
             while (b.hasRemaining()) {
@@ -432,6 +435,19 @@ final class DeliveryLog implements Closeable {
         written = 0;
         synced = 0;
         journalLines = 0;
+    }
+
+    /** Creates the file readable by its owner only (it holds what people wrote to the bot), if it does not exist. */
+    static void createPrivate(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
     }
 
     private void forceDir() {
