@@ -15,7 +15,8 @@
 //
 // Control routes (loopback only, like everything here):
 //   POST /__shim/fail  {method, times, status, description, retryAfter, hangMs, token}
-//   GET  /__shim/calls?since=N         -> {calls:[{seq, token, method, params, at}], next}
+//   GET  /__shim/calls?since=N         -> {calls:[{seq, token, method, params, result, status, at, t}], next}
+//                                         (method __inject: a user message injected; __model: a model call)
 //   GET  /__shim/state                 -> pending updates, offsets, webhooks, commands per token
 //   POST /v1/chat/completions          a model for the agents: "echo: <text>"; texts with "hold" wait for
 //   POST /__shim/release               which answers them
@@ -51,7 +52,7 @@ const fail = (res, status, description, retryAfter) => {
 app.all('/bot:token/:method', (req, res, next) => {
   const token = tokenOf(req);
   const method = req.params.method;
-  const call = { seq: calls.length, token, method, params: params(req), at: Date.now() };
+  const call = { seq: calls.length, token, method, params: params(req), at: Date.now(), t: performance.now() };
   calls.push(call);
   if (method !== 'getUpdates') {
     // what the bot got back (the message ids of sendMessage), for the tests
@@ -173,7 +174,7 @@ app.post('/__shim/webhook/:token', (req, res) => {
     } catch (e) {
       status = -1;
     }
-    calls.push({ seq: calls.length, token, method: '__webhook', params: { update_id: update.update_id, status, attempt }, at: Date.now() });
+    calls.push({ seq: calls.length, token, method: '__webhook', params: { update_id: update.update_id, status, attempt }, at: Date.now(), t: performance.now() });
     if ((status < 200 || status > 299) && attempt < 120) setTimeout(() => deliver(attempt + 1), Math.min(2000, 100 * attempt));
   };
   deliver(1);
@@ -188,7 +189,7 @@ app.post('/v1/chat/completions', (req, res) => {
   const msgs = (req.body && req.body.messages) || [];
   const last = [...msgs].reverse().find((m) => m.role === 'user');
   const text = last ? String(last.content) : '';
-  calls.push({ seq: calls.length, token: null, method: '__model', params: { text }, at: Date.now() });
+  calls.push({ seq: calls.length, token: null, method: '__model', params: { text }, at: Date.now(), t: performance.now() });
   const answer = () => {
     if (res.writableEnded) return;
     res.json({ id: 'cmpl-' + calls.length, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'shim',
@@ -222,6 +223,15 @@ app.get('/__shim/state', (req, res) => {
   const pending = {};
   for (const [t, q] of queues) pending[t] = q.map((u) => u.update_id);
   res.json({ pending, webhooks: Object.fromEntries([...webhooks].map(([t, w]) => [t, w.url])), commands: Object.fromEntries(commands) });
+});
+
+// Injections through the emulator's client route are logged too (with the monotonic time `t` in ms, as
+// every entry), so that a benchmark can time "update available" to "reply sent" on one clock.
+app.post('/sendMessage', (req, res, next) => {
+  const b = req.body || {};
+  calls.push({ seq: calls.length, token: b.botToken, method: '__inject', params: { text: b.text, chat_id: b.chat && b.chat.id },
+    at: Date.now(), t: performance.now() });
+  next();
 });
 
 // The emulator's own routes: client injection, sendMessage, editMessageText, getMe, history, ...

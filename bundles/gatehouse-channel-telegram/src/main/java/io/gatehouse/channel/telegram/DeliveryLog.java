@@ -106,8 +106,21 @@ final class DeliveryLog implements Closeable {
     private int dropped; // torn lines found on open
     private boolean closed;
     private int compactLines = COMPACT_LINES;
+    /**
+     * Forces the journal and compacts it, one task at a time, so that records appended meanwhile by the
+     * account share one force (group commit) and the account's thread never waits for the disk.
+     */
+    private final java.util.concurrent.ExecutorService syncer;
+    /** The force that the next sync task runs, with everyone waiting for it; guarded by this. */
+    private java.util.concurrent.CompletableFuture<Void> nextSync;
+    private boolean compactionQueued; // guarded by this
 
     private DeliveryLog(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gatehouse-telegram-sync-" + dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
         this.dir = dir;
         this.journalFile = dir.resolve("journal");
         this.snapshotFile = dir.resolve("state.json");
@@ -277,6 +290,11 @@ final class DeliveryLog implements Closeable {
         return dir;
     }
 
+    /** For tests: waits until the log's own thread has done what was queued (forces, a compaction). */
+    void awaitIdle() throws Exception {
+        syncer.submit(() -> { }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** For tests: compact after this many journal records. */
     synchronized void compactAfter(int lines) {
         compactLines = lines;
@@ -289,6 +307,15 @@ final class DeliveryLog implements Closeable {
      * update, for a replay) and those that need nothing. Entries already recorded are left as they are.
      */
     synchronized void recordBatch(long nextOffset, long lastUpdate, List<Entry> dispatched, List<Entry> done) throws IOException {
+        recordBatch(nextOffset, lastUpdate, dispatched, done, true);
+    }
+
+    /**
+     * As {@link #recordBatch(long, long, List, List)}; with {@code force} false the batch is written but on
+     * disk only once {@link #durable()} completes (nothing may be dispatched or acknowledged before).
+     */
+    synchronized void recordBatch(long nextOffset, long lastUpdate, List<Entry> dispatched, List<Entry> done, boolean force)
+            throws IOException {
         ensureOpen();
         long now = System.currentTimeMillis();
         ObjectNode r = JSON.createObjectNode().put("t", "b").put("o", Math.max(offset, nextOffset))
@@ -301,7 +328,7 @@ final class DeliveryLog implements Closeable {
         for (Entry e : done) {
             n.addObject().put("c", e.chat).put("m", e.message).put("u", e.update);
         }
-        append(r, true);
+        append(r, force);
         offset = Math.max(offset, nextOffset);
         lastUpdateId = Math.max(lastUpdateId, lastUpdate);
         for (Entry e : dispatched) {
@@ -342,11 +369,66 @@ final class DeliveryLog implements Closeable {
         maybeCompact();
     }
 
-    /** Forces what was written so far. */
+    /** Forces what was written so far, now. */
     synchronized void sync() throws IOException {
         if (!closed && synced < written) {
             journal.force(false);
             synced = written;
+        }
+    }
+
+    /**
+     * Completes once everything written before this call is on disk (at once when it is already): one force
+     * on the log's own thread serves every caller that asked before it started (group commit). Fails when
+     * the force fails or the log is closed first.
+     */
+    synchronized java.util.concurrent.CompletableFuture<Void> durable() {
+        if (closed) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IOException("the delivery log " + dir + " is closed"));
+        }
+        if (synced >= written) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        if (nextSync == null) {
+            nextSync = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Void> f = nextSync;
+            try {
+                syncer.execute(this::runSync);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nextSync = null;
+                f.completeExceptionally(new IOException("the delivery log " + dir + " is closed"));
+            }
+            return f;
+        }
+        return nextSync;
+    }
+
+    /** On the syncer: one force for everyone waiting (the force runs without the lock, so appends go on). */
+    private void runSync() {
+        java.util.concurrent.CompletableFuture<Void> f;
+        long upTo;
+        FileChannel ch;
+        synchronized (this) {
+            f = nextSync;
+            nextSync = null;
+            upTo = written;
+            ch = journal;
+            if (f == null) {
+                return;
+            }
+            if (closed) {
+                f.completeExceptionally(new IOException("the delivery log " + dir + " is closed"));
+                return;
+            }
+        }
+        try {
+            ch.force(false);
+            synchronized (this) {
+                synced = Math.max(synced, Math.min(upTo, written)); // compaction (same thread) cannot have run meanwhile
+            }
+            f.complete(null);
+        } catch (IOException | RuntimeException e) {
+            f.completeExceptionally(e);
         }
     }
 
@@ -369,9 +451,28 @@ final class DeliveryLog implements Closeable {
         }
     }
 
-    private void maybeCompact() throws IOException {
-        if (journalLines >= compactLines) {
-            compact();
+    /** Compacts on the syncer once the journal is long (never in the middle of a force). */
+    private void maybeCompact() {
+        if (journalLines >= compactLines && !compactionQueued) {
+            compactionQueued = true;
+            try {
+                syncer.execute(() -> {
+                    synchronized (this) {
+                        compactionQueued = false;
+                        if (closed) {
+                            return;
+                        }
+                        try {
+                            compact();
+                        } catch (IOException e) {
+                            org.slf4j.LoggerFactory.getLogger(DeliveryLog.class).warn("{}: compaction failed (the journal keeps growing): {}", dir,
+                                    e.toString());
+                        }
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                compactionQueued = false;
+            }
         }
     }
 
@@ -469,11 +570,28 @@ final class DeliveryLog implements Closeable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        syncer.shutdown();
+        try {
+            if (!syncer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                syncer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            syncer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        closeFiles();
+    }
+
+    private synchronized void closeFiles() {
         if (closed) {
             return;
         }
         closed = true;
+        if (nextSync != null) {
+            nextSync.completeExceptionally(new IOException("the delivery log " + dir + " is closed"));
+            nextSync = null;
+        }
         try {
             if (journal != null) {
                 if (synced < written) {

@@ -421,10 +421,18 @@ final class TelegramAccount {
         consecutiveErrors = 0;
         state = "polling";
         if (result != null && result.isArray() && !result.isEmpty()) {
-            if (!receive(result)) {
-                later(BotApi.backoffMs(0), this::poll); // not recorded: poll again from the same offset
-                return;
-            }
+            long gen2 = generation;
+            receive(result).whenComplete((ok, e) -> run(() -> {
+                if (gen2 != generation || stopping) {
+                    return;
+                }
+                if (Boolean.TRUE.equals(ok)) {
+                    poll();
+                } else if (!"failed".equals(state)) {
+                    later(BotApi.backoffMs(0), this::poll); // not recorded: poll again from the same offset
+                }
+            }));
+            return;
         }
         poll();
     }
@@ -432,10 +440,10 @@ final class TelegramAccount {
     // ---- receiving: the one path every update takes
 
     /**
-     * Decides, records (forced to disk) and then dispatches a batch. Returns false when it could not be
-     * recorded: then nothing was dispatched, and the updates come again.
+     * Decides, records (on disk before anything else) and then dispatches a batch. Completes with false when
+     * it could not be recorded: then nothing was dispatched, and the updates come again.
      */
-    private boolean receive(JsonNode updates) {
+    private CompletableFuture<Boolean> receive(JsonNode updates) {
         long maxId = -1;
         List<Entry> dispatched = new ArrayList<>();
         List<Entry> done = new ArrayList<>();
@@ -472,16 +480,28 @@ final class TelegramAccount {
             }
         }
         try {
-            log.recordBatch(maxId + 1, maxId, dispatched, done);
+            log.recordBatch(maxId + 1, maxId, dispatched, done, false);
         } catch (IOException e) {
             error("cannot record received updates in " + log.dir() + " (" + e.getMessage() + "): not acknowledged, they come again");
             LOG.error("telegram account {}: {}", id(), lastError);
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
-        for (int i = 0; i < todo.size(); i++) {
-            handle(todo.get(i), dispatched.get(i), false);
-        }
-        return true;
+        // Nothing reaches an agent, and the next poll (which acknowledges the batch) does not start, before
+        // the record is on disk; records of replies written meanwhile share the same force.
+        CompletableFuture<Boolean> recorded = new CompletableFuture<>();
+        log.durable().whenComplete((v, e) -> run(() -> {
+            if (e != null) {
+                fail("cannot write the delivery log in " + log.dir() + " (" + e.getMessage()
+                        + "): stopped receiving, so that nothing is acknowledged that is not recorded");
+                recorded.complete(false);
+                return;
+            }
+            for (int i = 0; i < todo.size(); i++) {
+                handle(todo.get(i), dispatched.get(i), false);
+            }
+            recorded.complete(true);
+        }));
+        return recorded;
     }
 
     /** A webhook update: recorded like a polled one; the stage completes once it is durable (then Telegram gets 200). */
@@ -497,7 +517,7 @@ final class TelegramAccount {
                     lastPollAt = System.currentTimeMillis();
                     com.fasterxml.jackson.databind.node.ArrayNode one = BotApi.JSON.createArrayNode();
                     one.add(update);
-                    done.complete(receive(one));
+                    receive(one).whenComplete((ok, e) -> done.complete(e == null && Boolean.TRUE.equals(ok)));
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);
                 }
@@ -775,14 +795,14 @@ final class TelegramAccount {
                     String first = shown();
                     lastShown = first;
                     lastEditAt = System.currentTimeMillis();
-                    chain = chain.thenCompose(v -> {
-                        if (!markSending(entry)) {
+                    chain = chain.thenCompose(v -> markSending(entry)).thenCompose(ok -> {
+                        if (!ok) {
                             return CompletableFuture.completedFuture(null);
                         }
                         return sendPart(p, first, true, false).thenAccept(id -> run(() -> {
                             if (id != null && id != 0) {
                                 preview = id;
-                                mark(entry, State.SENDING, id, 0, true);
+                                mark(entry, State.SENDING, id, 0, false); // on disk with the next force
                             }
                         }));
                     }).exceptionally(e -> {
@@ -838,19 +858,28 @@ final class TelegramAccount {
 
     // ---- sending
 
-    /** Forces the SENDING mark before the first call that may show the user something; false when that failed. */
-    private boolean markSending(Entry entry) {
-        if (entry.state == State.SENDING) {
-            return true;
-        }
+    /**
+     * The SENDING mark, on disk before the first call that may show the user something (completes with false,
+     * and nothing is sent, when it cannot be written: a reply is never sent without it).
+     */
+    private CompletableFuture<Boolean> markSending(Entry entry) {
         try {
-            log.mark(entry, State.SENDING, 0, 0, true);
-            return true;
+            if (entry.state != State.SENDING) {
+                log.mark(entry, State.SENDING, 0, 0, false);
+            }
         } catch (IOException e) {
             error("cannot record a reply as being sent (" + e.getMessage() + "); not sent, so that it can never be sent twice");
             LOG.error("telegram account {}: {}", id(), lastError);
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
+        return log.durable().handle((v, e) -> {
+            if (e != null) {
+                error("cannot record a reply as being sent (" + e.getMessage() + "); not sent, so that it can never be sent twice");
+                LOG.error("telegram account {}: {}", id(), lastError);
+                return false;
+            }
+            return true;
+        });
     }
 
     private void mark(Entry e, State s, long preview, int parts, boolean force) {
@@ -875,11 +904,9 @@ final class TelegramAccount {
                 return CompletableFuture.completedFuture(null);
             }
         }
-        if (!markSending(entry)) {
-            return CompletableFuture.completedFuture(null);
-        }
         long preview = stream != null ? stream.preview : 0;
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        boolean[] allowed = {true};
+        CompletableFuture<Void> chain = markSending(entry).thenAccept(ok -> allowed[0] = ok);
         int start = Math.max(entry.parts, 0);
         List<String> all = parts;
         for (int i = 0; i < all.size(); i++) {
@@ -889,13 +916,15 @@ final class TelegramAccount {
                 if (stream.lastShown.equals(first) && TelegramHtml.render(first).equals(TelegramHtml.escape(first))) {
                     continue; // the preview shows the whole first part already, and it has no markup: nothing to edit
                 }
-                chain = chain.thenCompose(v -> editText(p, preview, first, true).thenAccept(x -> run(() -> mark(entry, State.SENDING, 0, 1, false))));
+                chain = chain.thenCompose(v -> !allowed[0] ? CompletableFuture.completedFuture(null)
+                        : editText(p, preview, first, true).thenAccept(x -> run(() -> mark(entry, State.SENDING, 0, 1, false))));
                 continue;
             }
             if (k < start) {
                 continue; // sent before a crash
             }
-            chain = chain.thenCompose(v -> sendPart(p, all.get(k), k == 0, true).thenAccept(id -> run(() -> mark(entry, State.SENDING, 0, k + 1, false))));
+            chain = chain.thenCompose(v -> !allowed[0] ? CompletableFuture.completedFuture(null)
+                    : sendPart(p, all.get(k), k == 0, true).thenAccept(id -> run(() -> mark(entry, State.SENDING, 0, k + 1, false))));
         }
         return chain.handle((v, e) -> {
             run(() -> {
@@ -907,7 +936,7 @@ final class TelegramAccount {
                         fail("401 Unauthorized: Telegram rejected the bot token (from " + settings.tokenSource() + ")");
                     }
                     mark(entry, State.DONE, 0, 0, false);
-                } else {
+                } else if (allowed[0]) {
                     mark(entry, State.REPLIED, 0, 0, false);
                 }
             });

@@ -90,7 +90,7 @@ class DeliveryLogTest {
     }
 
     @Test
-    void compactionKeepsEverythingThatMattersAndStartsTheJournalOver() throws IOException {
+    void compactionKeepsEverythingThatMattersAndStartsTheJournalOver() throws Exception {
         try (DeliveryLog log = DeliveryLog.open(dir)) {
             log.compactAfter(500);
             List<Entry> all = new ArrayList<>();
@@ -102,6 +102,7 @@ class DeliveryLogTest {
                     log.mark(e, State.REPLIED, 0, 0, false);
                 }
             }
+            log.awaitIdle();
             assertTrue(Files.exists(dir.resolve("state.json")), "compacted at 500 records");
             assertTrue(Files.readAllLines(dir.resolve("journal")).size() < 500, "the journal started over");
         }
@@ -114,6 +115,23 @@ class DeliveryLogTest {
             assertEquals("{\"update_id\":599}", log.get(5, 599).raw);
             assertEquals(State.DISPATCHED, log.get(5, 1).state, "from the snapshot");
             assertEquals(State.REPLIED, log.get(5, 2).state, "from the snapshot");
+        }
+    }
+
+    @Test
+    void recordsWrittenTogetherShareOneForce() throws Exception {
+        try (DeliveryLog log = DeliveryLog.open(dir)) {
+            Entry a = dispatched(1, 1, 1);
+            log.recordBatch(2, 1, List.of(a), List.of(), false);
+            var first = log.durable();
+            log.mark(a, State.SENDING, 0, 0, false);
+            var second = log.durable();
+            first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(log.durable().isDone(), "nothing left to force");
+        }
+        try (DeliveryLog log = DeliveryLog.open(dir)) {
+            assertEquals(State.SENDING, log.get(1, 1).state);
         }
     }
 
