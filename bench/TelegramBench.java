@@ -62,6 +62,7 @@ public final class TelegramBench {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     String emu;
     Gateway gateway;
+    long emulatorPid;
 
     /** Injections and replies by text, from the emulator's log (its clock, ms). */
     final Map<String, Double> injectedAt = new ConcurrentHashMap<>();
@@ -133,10 +134,16 @@ public final class TelegramBench {
             Table t = new Table("p50", 90, 99);
             // warm-up (unrecorded), then saturation
             closedLoop("w", users, warmupMs);
+            long[] cpu0 = cpu();
+            long w0 = System.nanoTime();
             Result sat = closedLoop("s", users, durationMs);
+            long[] cpu1 = cpu();
+            double secs = (System.nanoTime() - w0) / 1e9;
             t.section("saturation, closed loop: " + users + " users (own chats and sessions), " + durationMs / 1000 + " s");
             t.row("update -> reply latency", sat.latencies, "ms", "", "");
             t.text("throughput", fmt(sat.perSecond()), "msg/s");
+            t.text("cpu gateway / emulator / harness", fmt((cpu1[0] - cpu0[0]) / 100.0 / secs) + " / " + fmt((cpu1[1] - cpu0[1]) / 100.0 / secs)
+                    + " / " + fmt((cpu1[2] - cpu0[2]) / 100.0 / secs), "cores");
             t.count("replies sent twice", sat.duplicates, "0", verdict(sat.duplicates == 0));
             t.count("unanswered at the end", sat.unanswered, "0", verdict(sat.unanswered == 0));
             for (String r : rates) {
@@ -160,6 +167,17 @@ public final class TelegramBench {
         }
     }
 
+    /** utime + stime (clock ticks, 100 per second on Linux) of the gateway, the emulator and this JVM. */
+    long[] cpu() throws IOException {
+        return new long[] {ticks(gateway.pid), ticks(emulatorPid), ticks(ProcessHandle.current().pid())};
+    }
+
+    static long ticks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     // ---- setup
 
     void startEmulator() throws IOException, InterruptedException, BenchFailure {
@@ -172,6 +190,7 @@ public final class TelegramBench {
         pb.environment().put("SHIM_MAX_SECONDS", "3600");
         Process p = pb.start();
         CHILDREN.add(p);
+        emulatorPid = p.pid();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             Matcher m = LISTENING.matcher(Files.readString(out));

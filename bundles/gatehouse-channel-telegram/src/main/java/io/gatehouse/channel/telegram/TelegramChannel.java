@@ -67,6 +67,9 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     private volatile MessageSink sink;
     private volatile PairingStore pairing;
     private volatile boolean deactivated;
+    /** The last section that passed the schema, and why the one in force did not (null when it did). */
+    private Map<String, Object> lastGood; // guarded by lifecycle
+    private volatile String configError;
     private volatile long stallMarginMs = TelegramAccount.STALL_MARGIN_MS;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -122,7 +125,30 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
             if (pairing == null) {
                 pairing = new PairingStore(dataDir.resolve("pairing.json"));
             }
-            TelegramSettings s = TelegramSettings.parse(channelConfig, System::getenv, home);
+            // The config pipeline checks the section against this bundle's schema before it is in force;
+            // should an invalid one arrive all the same, the accounts run on with the last good one.
+            List<io.gatehouse.api.config.schema.Issue> issues = new ArrayList<>();
+            TelegramSettings.schema().check(TelegramSection.PREFIX, channelConfig, issues);
+            issues.removeIf(io.gatehouse.api.config.schema.Issue::warning);
+            Map<String, Object> section = channelConfig;
+            if (!issues.isEmpty()) {
+                StringBuilder b = new StringBuilder("invalid config:");
+                for (var i : issues) {
+                    b.append(' ').append(i.path()).append(": ").append(i.reason()).append(';');
+                }
+                String why = b.substring(0, b.length() - 1);
+                if (lastGood == null) {
+                    configError = why;
+                    throw new IllegalArgumentException(why);
+                }
+                configError = why + " (running with the previous channels.telegram)";
+                LOG.error("telegram: {}", configError);
+                section = lastGood;
+            } else {
+                lastGood = channelConfig;
+                configError = null;
+            }
+            TelegramSettings s = TelegramSettings.parse(section, System::getenv, home);
             List<TelegramSettings.Problem> found = new ArrayList<>(s.problems);
             Map<String, TelegramAccount> started = new LinkedHashMap<>();
             Set<String> bots = new HashSet<>();
@@ -270,7 +296,13 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     public List<Map<String, Object>> accounts() {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, TelegramAccount> running = accounts;
-        running.values().stream().sorted((x, y) -> x.id().compareTo(y.id())).forEach(a -> rows.add(a.status()));
+        running.values().stream().sorted((x, y) -> x.id().compareTo(y.id())).forEach(a -> {
+            Map<String, Object> row = a.status();
+            if (configError != null) {
+                row.put("configError", configError);
+            }
+            rows.add(row);
+        });
         for (TelegramSettings.Problem p : problems) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(ACCOUNT_ID, p.accountId());

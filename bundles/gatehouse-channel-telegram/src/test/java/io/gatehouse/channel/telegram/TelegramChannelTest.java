@@ -310,6 +310,28 @@ class TelegramChannelTest {
     }
 
     @Test
+    void anInvalidSectionKeepsTheLastGoodOneRunningAndSaysWhy() throws Exception {
+        channel = new TelegramChannel(data);
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class,
+                () -> channel.start(section("dmPolicy", "pairng"), sink));
+        assertTrue(first.getMessage().contains("channels.telegram.dmPolicy") && first.getMessage().contains("did you mean \"pairing\""),
+                first.getMessage());
+        channel.start(section(), sink);
+        api.inject(TOKEN, dm(42, 1, "before"));
+        api.await(c -> text(c, "echo: before"), 1, WAIT);
+        channel.stop();
+        channel.start(section("pollTimeoutSeconds", 99, "botTokn", "x"), sink);
+        String error = String.valueOf(account().get("configError"));
+        assertTrue(error.contains("channels.telegram.pollTimeoutSeconds") && error.contains("channels.telegram.botTokn")
+                && error.contains("previous"), error);
+        api.inject(TOKEN, dm(42, 2, "after"));
+        api.await(c -> text(c, "echo: after"), 1, WAIT);
+        channel.stop();
+        channel.start(section(), sink);
+        assertEquals(null, account().get("configError"));
+    }
+
+    @Test
     void twoAccountsWithOneTokenRunOnce() throws Exception {
         Map<String, Object> accounts = new LinkedHashMap<>();
         accounts.put("a", Map.of("botToken", TOKEN));
