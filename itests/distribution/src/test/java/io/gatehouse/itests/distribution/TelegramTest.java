@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +35,15 @@ class TelegramTest {
     static final String TOKEN = "710001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     static final String SECRET = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     static final String PAIR_TOKEN = "710002:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsbb";
+    static final String HOOK_TOKEN = "710003:DDHdqTcvCH1vGWJxfSeofSAs0K5PALDsdd";
+    static final String HOOK_SECRET = "hook-secret_42";
     static final String FORUM = "-1001234567890";
     static final Duration WAIT = Duration.ofSeconds(30);
 
     TelegramEmulator tg;
     Gateway g;
+    int port;
+    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -48,6 +56,7 @@ class TelegramTest {
         Path tokenFile = home.resolve("etc/telegram-default.token");
         Files.writeString(tokenFile, TOKEN + "\n");
         Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        port = Gateway.freePort();
         g.writeConfig("""
                 {
                   gateway: { bind: 'loopback', port: %d, reload: { deferralTimeoutMs: 10000 } },
@@ -72,15 +81,17 @@ class TelegramTest {
                     accounts: {
                       default: { tokenFile: 'etc/telegram-default.token' },
                       pair: { botToken: '%s', dmPolicy: 'pairing', allowFrom: [] },
+                      hook: { botToken: '%s', dmPolicy: 'open', allowFrom: ['*'],
+                              webhookUrl: 'http://127.0.0.1:%d/telegram/webhook/hook', webhookSecret: '%s' },
                     },
                   } },
                 }
-                """.formatted(Gateway.freePort(), FORUM, FORUM, tg.root, FORUM, PAIR_TOKEN));
+                """.formatted(port, FORUM, FORUM, tg.root, FORUM, PAIR_TOKEN, HOOK_TOKEN, port, HOOK_SECRET));
         Gateway.Result r = g.cli("start");
         assertEquals(0, r.exit(), r.toString());
         g.awaitHealthy(Duration.ofSeconds(60));
-        Gateway.await(WAIT, () -> accounts().stream().filter(a -> a.path("state").asText().equals("polling")).count() == 2,
-                "both telegram accounts polling");
+        Gateway.await(WAIT, () -> accounts().stream().filter(a -> a.path("state").asText().equals("polling")).count() == 2
+                && accounts().stream().anyMatch(a -> a.path("state").asText().equals("webhook")), "two accounts polling, one on a webhook");
     }
 
     @AfterAll
@@ -283,6 +294,35 @@ class TelegramTest {
         assertTrue(account("default").path("rateLimited").asLong() >= 1, account("default").toString());
     }
 
+    @Test
+    void aWebhookAccountTakesUpdatesWithItsSecretOnlyAndDropsARetry() throws Exception {
+        tg.dm(HOOK_TOKEN, 6060, "through the webhook");
+        tg.await(c -> HOOK_TOKEN.equals(c.token()) && c.method().equals("sendMessage") && c.chat() == 6060
+                && c.text().startsWith("echo: through"), 1, WAIT, "the reply to a webhook update");
+        assertEquals("webhook", account("hook").path("state").asText());
+        assertTrue(tg.calls(c -> HOOK_TOKEN.equals(c.token()) && c.method().equals("getUpdates")).isEmpty(), "no polling");
+
+        String update = "{\"update_id\":900001,\"message\":{\"message_id\":777001,\"from\":{\"id\":6060,\"first_name\":\"W\"},"
+                + "\"chat\":{\"id\":6060,\"type\":\"private\"},\"date\":1,\"text\":\"sent twice\"}}";
+        assertEquals(401, postWebhook(update, null), "no secret");
+        assertEquals(401, postWebhook(update, "wrong"), "a wrong secret");
+        assertEquals(200, postWebhook(update, HOOK_SECRET));
+        assertEquals(200, postWebhook(update, HOOK_SECRET), "Telegram retries: accepted, and dropped");
+        tg.await(c -> HOOK_TOKEN.equals(c.token()) && c.method().equals("sendMessage") && c.text().equals("echo: sent twice"), 1, WAIT,
+                "the answer");
+        Gateway.await(WAIT, () -> account("hook").path("duplicatesDropped").asLong() >= 1, "the retry dropped");
+        assertEquals(1, tg.calls(c -> c.method().equals("sendMessage") && c.text().equals("echo: sent twice")).size());
+    }
+
+    int postWebhook(String body, String secret) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/telegram/webhook/hook"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) {
+            b.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /**
      * The bot tokens appear in no log and no shell output; the token read from a file appears in no file the
      * gateway writes (the inline one is in the config file, and in the config bundle's copies of it).
@@ -290,11 +330,11 @@ class TelegramTest {
     void assertNoSecretAnywhere() throws Exception {
         String log = g.log();
         String pairSecret = PAIR_TOKEN.substring(PAIR_TOKEN.indexOf(':') + 1);
-        assertFalse(log.contains(SECRET) || log.contains(pairSecret), "a token in the gateway log");
+        assertFalse(log.contains(SECRET) || log.contains(pairSecret) || log.contains(HOOK_SECRET), "a secret in the gateway log");
         for (String cmd : List.of("channels:list --json", "channels:list", "config:get channels", "config:show")) {
             Gateway.Result r = g.cli("shell", cmd);
             String all = r.out() + r.err();
-            assertFalse(all.contains(SECRET) || all.contains(pairSecret), cmd + " shows a token: " + r);
+            assertFalse(all.contains(SECRET) || all.contains(pairSecret) || all.contains(HOOK_SECRET), cmd + " shows a secret: " + r);
         }
         try (var files = Files.walk(g.home.resolve("data"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
