@@ -67,6 +67,26 @@ class TelegramRestartTest {
             awaitAnswered(tg, sent);
             assertEquals(1, g.status().path("restarts").asInt(), "one framework restart");
 
+            // a channels.telegram change: only the channel restarts, in process, after its turn in flight is answered
+            long starts = channel(g).path("starts").asLong();
+            send(tg, sent, "hold e1");
+            tg.await(c -> c.method().equals("__model") && c.params().path("text").asText().equals("hold e1"), 1, WAIT, "the held turn");
+            send(tg, sent, "e2");
+            Gateway.Result set = g.cli("shell", "config:set channels.telegram.streamThrottleMs 500");
+            assertEquals(0, set.exit(), set.toString());
+            assertTrue(set.out().contains("applied without restart"), set.out());
+            tg.release();
+            send(tg, sent, "e3");
+            awaitAnswered(tg, sent);
+            Gateway.await(WAIT, () -> {
+                try {
+                    return channel(g).path("starts").asLong() == starts + 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the telegram channel restarted once");
+            assertEquals(1, g.status().path("restarts").asInt(), "no framework restart for a channels.telegram change");
+
             // kill -9 in the middle of a turn, with more messages received and queued behind it (one session)
             send(tg, sent, "hold c1");
             tg.await(c -> c.method().equals("__model") && c.params().path("text").asText().equals("hold c1"), 1, WAIT, "the held turn");
@@ -130,6 +150,16 @@ class TelegramRestartTest {
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
         h.destroyForcibly();
         h.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    static JsonNode channel(Gateway g) throws Exception {
+        Gateway.Result r = g.cli("shell", "channels:list --json");
+        for (JsonNode c : Gateway.JSON.readTree(r.out())) {
+            if (c.path("id").asText().equals("telegram")) {
+                return c;
+            }
+        }
+        throw new AssertionError("no telegram channel: " + r);
     }
 
     static JsonNode account(Gateway g) throws Exception {
