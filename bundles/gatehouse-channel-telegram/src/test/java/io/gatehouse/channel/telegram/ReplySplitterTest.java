@@ -88,7 +88,7 @@ class ReplySplitterTest {
     void randomTextAlwaysFitsAndLosesNothing() {
         Random r = new Random(7);
         String alphabet = "abc def. \n\n```x\n";
-        for (int n = 0; n < 300; n++) {
+        for (int n = 0; n < 100; n++) {
             StringBuilder b = new StringBuilder();
             int len = r.nextInt(6000);
             for (int i = 0; i < len; i++) {
