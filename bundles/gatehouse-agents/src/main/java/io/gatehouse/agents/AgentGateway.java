@@ -169,9 +169,17 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         AgentSettings settings;
         List<Map<String, String>> messages;
         Map<String, Object> info = routeInfo(message, route);
+        boolean reset = "true".equals(message.attributes().get(InboundMessage.SESSION_RESET));
         try {
             settings = AgentSettings.of(config.current(), agent);
-            List<Map<String, String>> history = store.history(agent, key, settings.historyLimit());
+            if (reset) {
+                store.append(agent, key, line(SessionStore.RESET, "", info)); // the history starts over here
+                if (message.text() == null || message.text().isBlank()) {
+                    Reply done = new Reply("", route, settings.modelName());
+                    return () -> result.complete(done);
+                }
+            }
+            List<Map<String, String>> history = reset ? List.of() : store.history(agent, key, settings.historyLimit());
             String text = skillCommand(agent, message.text()); // "/skill args" -> the reference's skill request
             messages = prompt(settings, text, history);
             store.append(agent, key, line("user", text, info));

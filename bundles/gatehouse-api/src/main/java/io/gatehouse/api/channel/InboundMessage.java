@@ -22,6 +22,14 @@ public record InboundMessage(RouteRequest route, String text, long receivedAt, M
     public static final String HTTP_SCHEME = "http.scheme";
     /** Attribute: the client's IP address. */
     public static final String CLIENT_ADDRESS = "client.address";
+    /**
+     * Attribute: {@code "true"} when the sender asked for a new session ({@code /new}): the agent runtime
+     * starts the session's history over with this message; with an empty text it only starts it over and
+     * answers with an empty reply.
+     *
+     * @since 0.4
+     */
+    public static final String SESSION_RESET = "session.reset";
 
     public InboundMessage {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
