@@ -71,6 +71,7 @@ class AgentGatewayTest {
     @AfterEach
     void tearDown() throws Exception {
         gateway.deactivate();
+        store.close(); // its index writer must be done before the temp folder goes
     }
 
     static InboundMessage msg(String peer, String text) {
