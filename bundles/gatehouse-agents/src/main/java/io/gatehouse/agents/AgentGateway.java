@@ -144,7 +144,7 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         CompletableFuture<Reply> result = new CompletableFuture<>();
         ResolvedRoute route;
         try {
-            route = router.resolve(message.route());
+            route = threaded(router.resolve(message.route()), message);
         } catch (RuntimeException e) {
             LOG.warn("routing failed for a message on channel {}: {}", message.route().channel(), e.toString());
             result.completeExceptionally(new AgentTurnException("routing failed: " + e.getMessage(), e));
@@ -159,6 +159,17 @@ public final class AgentGateway implements MessageSink, InFlightWork {
                     + e.getMessage(), e));
         }
         return result;
+    }
+
+    /** The route with the thread's session key when the channel names a thread ({@link InboundMessage#SESSION_THREAD}). */
+    static ResolvedRoute threaded(ResolvedRoute route, InboundMessage message) {
+        String thread = message.attributes().get(InboundMessage.SESSION_THREAD);
+        if (thread == null || thread.isBlank()) {
+            return route;
+        }
+        return new ResolvedRoute(route.agentId(), route.channel(), route.accountId(),
+                route.sessionKey() + ":thread:" + thread.strip().toLowerCase(java.util.Locale.ROOT), route.mainSessionKey(),
+                route.lastRoutePolicy(), route.matchedBy());
     }
 
     /** Runs one turn; returns what completes the caller's stage. */

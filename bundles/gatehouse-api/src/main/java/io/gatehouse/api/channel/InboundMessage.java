@@ -30,6 +30,14 @@ public record InboundMessage(RouteRequest route, String text, long receivedAt, M
      * @since 0.4
      */
     public static final String SESSION_RESET = "session.reset";
+    /**
+     * Attribute: a thread of the conversation that has a session of its own (a Telegram direct-message topic
+     * as {@code <chat id>:<thread id>}): the agent runtime uses {@code <routed session key>:thread:<value>},
+     * the reference's thread session key, with the value lower-cased.
+     *
+     * @since 0.4
+     */
+    public static final String SESSION_THREAD = "session.thread";
 
     public InboundMessage {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);

@@ -8,6 +8,7 @@ import java.util.function.BiPredicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.channel.telegram.TelegramSettings.Account;
 
@@ -20,7 +21,9 @@ import io.gatehouse.channel.telegram.TelegramSettings.Account;
  * {@code group:<chat id>}; a forum topic's is {@code group:<chat id>:topic:<thread id>} (a forum message
  * without a thread is in the General topic, 1) with the group as parent peer, so a binding on the group
  * matches its topics and a binding on one topic wins over it. Replies in non-forum groups do not make
- * threads.
+ * threads. A direct message's topic ({@code message_thread_id} in a private chat) is a session of its own,
+ * {@code <session key>:thread:<chat id>:<thread id>}, only when getMe says the bot has topics enabled; otherwise
+ * it stays on the direct session, as the reference does.
  */
 final class Inbound {
 
@@ -56,6 +59,14 @@ final class Inbound {
      * @param approved    whether the operator approved (account, sender) through pairing
      */
     static Prepared prepare(Account a, long botId, String botUsername, BiPredicate<String, String> approved, JsonNode update) {
+        return prepare(a, botId, botUsername, false, approved, update);
+    }
+
+    /**
+     * @param dmTopics whether the bot has topics in private chats (getMe's {@code has_topics_enabled})
+     */
+    static Prepared prepare(Account a, long botId, String botUsername, boolean dmTopics, BiPredicate<String, String> approved,
+            JsonNode update) {
         long updateId = update.path("update_id").asLong();
         JsonNode msg = update.get("message");
         if (msg == null || !msg.isObject()) {
@@ -79,6 +90,7 @@ final class Inbound {
         boolean group = chatType.equals("group") || chatType.equals("supergroup");
         boolean forum = group && chat.path("is_forum").asBoolean(false);
         Long threadId = forum ? (msg.hasNonNull("message_thread_id") ? msg.path("message_thread_id").asLong() : 1L) : null;
+        Long dmThread = !group && dmTopics && msg.hasNonNull("message_thread_id") ? msg.path("message_thread_id").asLong() : null;
 
         boolean caption = !msg.hasNonNull("text");
         String text = msg.hasNonNull("text") ? msg.path("text").asText() : msg.path("caption").asText("");
@@ -160,9 +172,16 @@ final class Inbound {
         RouteRequest.Peer parent = group && threadId != null ? new RouteRequest.Peer("group", Long.toString(chatId)) : null;
         RouteRequest route = new RouteRequest(TelegramChannel.ID, a.id(), peer, parent, null, List.of(), null);
         // Telegram refuses message_thread_id=1 (General) on sends; the General topic is the chat itself.
-        Long sendThread = threadId != null && threadId != 1 ? threadId : null;
-        return decided(kind, updateId, chatId, messageId, chatType, group, threadId, sendThread, senderId, username, name, attributesText,
-                route, msg, media, kind.name().toLowerCase(Locale.ROOT));
+        Long sendThread = threadId != null && threadId != 1 ? threadId : dmThread;
+        Prepared p = decided(kind, updateId, chatId, messageId, chatType, group, threadId != null ? threadId : dmThread, sendThread,
+                senderId, username, name, attributesText, route, msg, media, kind.name().toLowerCase(Locale.ROOT));
+        if (dmThread == null) {
+            return p;
+        }
+        Map<String, String> attrs = new LinkedHashMap<>(p.attributes());
+        attrs.put(InboundMessage.SESSION_THREAD, chatId + ":" + dmThread);
+        return new Prepared(p.kind(), p.updateId(), p.hasMessage(), p.chat(), p.messageId(), p.chatType(), p.group(), p.threadId(),
+                p.sendThreadId(), p.senderId(), p.username(), p.senderName(), p.text(), p.route(), Map.copyOf(attrs), p.reason());
     }
 
     private static Prepared decided(Kind kind, long updateId, long chat, long messageId, String chatType, boolean group, Long threadId,

@@ -94,6 +94,8 @@ final class TelegramAccount {
     private volatile long lastErrorAt;
     private volatile long botId;
     private volatile String botUsername;
+    /** getMe's {@code has_topics_enabled}: direct messages in a topic get a session of their own. */
+    private volatile boolean dmTopics;
     private volatile long pollStartedAt;
     private volatile long lastPollAt;
     private volatile long lastStallAt;
@@ -271,6 +273,7 @@ final class TelegramAccount {
             consecutiveErrors = 0;
             botId = me.path("id").asLong();
             botUsername = me.hasNonNull("username") ? me.path("username").asText() : null;
+            dmTopics = me.path("has_topics_enabled").asBoolean(false);
             LOG.info("telegram account {}: bot @{} (id {}), {}", id(), botUsername, botId,
                     settings.webhook() ? "webhook " + settings.webhookPath() : "long polling");
             if (settings.nativeCommands()) {
@@ -454,7 +457,7 @@ final class TelegramAccount {
             maxId = Math.max(maxId, uid);
             Prepared p;
             try {
-                p = Inbound.prepare(settings, botId, botUsername, host.pairing()::isApproved, u);
+                p = Inbound.prepare(settings, botId, botUsername, dmTopics, host.pairing()::isApproved, u);
             } catch (RuntimeException e) {
                 LOG.warn("telegram account {}: update {} could not be read ({}); skipped", id(), uid, e.toString());
                 continue;
@@ -566,7 +569,7 @@ final class TelegramAccount {
                 mark(e, State.DONE, 0, 0, false);
                 continue;
             }
-            Prepared p = Inbound.prepare(settings, botId, botUsername, host.pairing()::isApproved, u);
+            Prepared p = Inbound.prepare(settings, botId, botUsername, dmTopics, host.pairing()::isApproved, u);
             replayed.incrementAndGet();
             LOG.info("telegram account {}: replaying {} ({})", id(), e, p.kind());
             if (p.kind() == Kind.NONE) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.channel.telegram.Inbound.Kind;
 import io.gatehouse.channel.telegram.Inbound.Prepared;
@@ -49,6 +50,20 @@ class InboundTest {
         assertEquals("11", p.attributes().get("telegram.message_id"));
         assertEquals("42:11", p.key());
         assertNull(p.sendThreadId());
+    }
+
+    @Test
+    void aDirectMessageTopicIsASessionOnlyWhenTheBotHasTopics() throws Exception {
+        Account a = account(Map.of("dmPolicy", "open", "allowFrom", List.of("*")));
+        JsonNode u = update("{'update_id':5,'message':{'message_id':11,'message_thread_id':42,'from':{'id':1234,'first_name':'Ann'},"
+                + "'chat':{'id':1234,'type':'private'},'date':1,'text':'hello'}}");
+        Prepared plain = Inbound.prepare(a, BOT, BOT_NAME, false, (acc, s) -> false, u);
+        assertNull(plain.attributes().get(InboundMessage.SESSION_THREAD), "the reference keeps it on the direct session");
+        assertNull(plain.sendThreadId());
+        Prepared topics = Inbound.prepare(a, BOT, BOT_NAME, true, (acc, s) -> false, u);
+        assertEquals("1234:42", topics.attributes().get(InboundMessage.SESSION_THREAD));
+        assertEquals(42L, topics.sendThreadId(), "answered in the topic");
+        assertEquals(plain.route(), topics.route(), "routed as the direct message it is");
     }
 
     @Test
