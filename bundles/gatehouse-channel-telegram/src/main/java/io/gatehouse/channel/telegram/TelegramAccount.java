@@ -329,14 +329,38 @@ final class TelegramAccount {
         return out;
     }
 
+    /** The menu last sent to Telegram (account thread only), so that an unchanged menu is not sent again. */
+    private List<Map<String, String>> publishedCommands;
+
     private void publishCommands() {
         List<Map<String, String>> cmds = commands();
+        if (cmds.equals(publishedCommands)) {
+            return;
+        }
+        publishedCommands = cmds;
         api.send("setMyCommands", Map.of("commands", cmds), 3).whenComplete((r, e) -> {
             if (e != null) {
                 TelegramException te = TelegramException.of(e);
                 LOG.warn("telegram account {}: setMyCommands failed: {}", id(), te.getMessage());
+                run(() -> {
+                    if (publishedCommands == cmds) {
+                        publishedCommands = null; // the next change tries again
+                    }
+                });
             } else {
                 LOG.debug("telegram account {}: {} commands published", id(), cmds.size());
+            }
+        });
+    }
+
+    /**
+     * The skills (or the agent this account routes to) changed: the menu is published again when it is not
+     * the one Telegram has. Runs on the account's thread; nothing before getMe has answered.
+     */
+    void refreshCommands() {
+        run(() -> {
+            if (!stopping && botId != 0 && settings.nativeCommands()) {
+                publishCommands();
             }
         });
     }

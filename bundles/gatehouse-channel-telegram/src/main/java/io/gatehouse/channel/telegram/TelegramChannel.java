@@ -33,6 +33,8 @@ import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.ChannelPairing;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.routing.Router;
+import io.gatehouse.api.skills.SkillsChangeEvent;
+import io.gatehouse.api.skills.SkillsListener;
 import io.gatehouse.api.skills.SkillsSnapshot;
 
 /**
@@ -45,8 +47,9 @@ import io.gatehouse.api.skills.SkillsSnapshot;
  *
  * <p>Files: {@code data/telegram/bot-<bot id>/} (delivery log per bot), {@code data/telegram/pairing.json}.
  */
-@Component(service = {ChannelAdapter.class, TelegramChannel.class}, property = ChannelAdapter.CHANNEL_ID + "=" + TelegramChannel.ID)
-public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, ChannelPairing, TelegramAccount.Host {
+@Component(service = {ChannelAdapter.class, TelegramChannel.class, SkillsListener.class},
+        property = ChannelAdapter.CHANNEL_ID + "=" + TelegramChannel.ID)
+public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, ChannelPairing, TelegramAccount.Host, SkillsListener {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
     public static final String ID = "telegram";
     /** How long a stop lets replies being sent finish. */
@@ -113,6 +116,14 @@ public final class TelegramChannel implements ChannelAdapter, ChannelAccounts, C
     @Override
     public String id() {
         return ID;
+    }
+
+    /** Skills changed: each running account's command menu follows (published only when it differs). */
+    @Override
+    public void skillsChanged(SkillsChangeEvent event) {
+        for (TelegramAccount a : accounts.values()) {
+            a.refreshCommands();
+        }
     }
 
     @Override

@@ -137,6 +137,94 @@ class TelegramChannelTest {
         return channel.accounts().get(0);
     }
 
+    /** Skills that can change while the channel runs (location null: invocable). */
+    static final class ChangingSkills implements io.gatehouse.api.skills.SkillsSnapshot {
+        volatile List<Skill> skills = List.of();
+
+        @Override
+        public List<Skill> skillsFor(String agentId) {
+            return skills;
+        }
+
+        @Override
+        public long version(String agentId) {
+            return skills.size();
+        }
+
+        @Override
+        public AgentSkills forAgent(String agentId) {
+            return new AgentSkills(agentId, null, version(agentId), skills, List.of(), "");
+        }
+
+        @Override
+        public java.util.Optional<Invocation> invocation(String agentId, String text) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> body(String agentId, String name) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> resource(String agentId, String name, String relativePath) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> environment(String agentId, String name) {
+            return Map.of();
+        }
+    }
+
+    static List<String> menu(FakeBotApi.Call c) {
+        List<String> names = new ArrayList<>();
+        c.params().path("commands").forEach(n -> names.add(n.path("command").asText()));
+        return names;
+    }
+
+    @Test
+    void theCommandMenuFollowsTheSkills() throws Exception {
+        ChangingSkills skills = new ChangingSkills();
+        channel = new TelegramChannel(data);
+        channel.skills = skills;
+        channel.router = new io.gatehouse.api.routing.Router() {
+            @Override
+            public io.gatehouse.api.routing.ResolvedRoute resolve(io.gatehouse.api.routing.RouteRequest r) {
+                return new io.gatehouse.api.routing.ResolvedRoute("main", r.channel(), r.accountId(), "agent:main:main",
+                        "agent:main:main", "main", "default");
+            }
+
+            @Override
+            public io.gatehouse.api.routing.RouteExplanation explain(io.gatehouse.api.routing.RouteRequest r) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        channel.start(section(), sink);
+        api.await(c -> c.method().equals("setMyCommands"), 1, WAIT);
+        assertEquals(List.of("start", "new", "status", "help"), menu(api.sent("setMyCommands").get(0)));
+
+        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("weather", "Tells the weather", null));
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 1));
+        api.await(c -> c.method().equals("setMyCommands"), 2, WAIT);
+        assertEquals(List.of("start", "new", "status", "help", "weather"), menu(api.sent("setMyCommands").get(1)));
+
+        // the skill goes: published; the same change heard again sends nothing; the next real change is the fourth call
+        skills.skills = List.of();
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 2));
+        api.await(c -> c.method().equals("setMyCommands"), 3, WAIT);
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.MANUAL, null, 3));
+        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("news", "Reads the news", null));
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/news", 4));
+        List<FakeBotApi.Call> calls = api.await(c -> c.method().equals("setMyCommands"), 4, WAIT);
+        assertEquals(List.of("start", "new", "status", "help"), menu(calls.get(2)));
+        assertEquals(List.of("start", "new", "status", "help", "news"), menu(calls.get(3)));
+    }
+
     @Test
     void aDirectMessageIsAnsweredOnceAndARedeliveryIsDropped() throws Exception {
         start(section());
