@@ -50,6 +50,7 @@ public final class MemoryIndex implements Closeable {
     static final String SOURCE = "source";
     static final String ID = "id";
     static final String HASH = "hash";
+    static final String FILE_HASH = "fhash";
     static final String TEXT = "text";
     static final String VECTOR = "vec";
     static final String PENDING = "pending";
@@ -169,7 +170,7 @@ public final class MemoryIndex implements Closeable {
     }
 
     private static FileRecord fileRecord(Document d) {
-        return new FileRecord(d.get(PATH), d.get(SOURCE), d.get(HASH), num(d, MTIME), num(d, SIZE), (int) num(d, CHUNKS));
+        return new FileRecord(d.get(PATH), d.get(SOURCE), d.get(FILE_HASH), num(d, MTIME), num(d, SIZE), (int) num(d, CHUNKS));
     }
 
     private static long num(Document d, String field) {
@@ -202,7 +203,7 @@ public final class MemoryIndex implements Closeable {
         d.add(new StringField(PATH, f.path(), Field.Store.YES));
         d.add(new StringField(FILE_PATH, f.path(), Field.Store.NO));
         d.add(new StringField(SOURCE, f.source(), Field.Store.YES));
-        d.add(new StoredField(HASH, f.hash()));
+        d.add(new StoredField(FILE_HASH, f.hash()));
         d.add(new StoredField(MTIME, f.mtime()));
         d.add(new StoredField(SIZE, f.size()));
         d.add(new StoredField(CHUNKS, f.chunks()));
