@@ -167,6 +167,7 @@ final class AgentMemory implements Closeable {
     private final Set<Path> sessionBatch = new LinkedHashSet<>();
     private ScheduledFuture<?> sessionTimer;
     private final Set<Path> sessionsSeen = ConcurrentHashMap.newKeySet();
+    private int sessionBatches;
     private final Map<Path, Long> sessionIndexedSize = new ConcurrentHashMap<>();
 
     private volatile Progress progress;
@@ -429,6 +430,7 @@ final class AgentMemory implements Closeable {
                 st[2] = needMessages > 0 ? Math.max(0, st[2] - needMessages) : 0;
             }
             sessionBatch.clear();
+            sessionBatches++;
         }
         if (any) {
             requestSync("session-delta", false, false);
@@ -574,6 +576,7 @@ final class AgentMemory implements Closeable {
             progress = null;
         }
         error = failure;
+        preloadModel(sc);
         SyncReport r = new SyncReport(reasons, j.full, rebuilt, c.scanned, c.changed, c.deleted, c.embedded,
                 (System.nanoTime() - t0) / 1_000_000, failure);
         lastSync = r;
@@ -585,6 +588,19 @@ final class AgentMemory implements Closeable {
             LOG.debug("memory {}: sync ({}) done in {} ms: {}", agentId, reasons, r.ms(), failure == null ? "no change" : failure);
         }
         return r;
+    }
+
+    /** Once the index has vectors, searches need the model: load it now rather than on the first search. */
+    private void preloadModel(Scope sc) {
+        MemoryIndex idx = live;
+        try {
+            if (idx != null && !cancel && !sc.settings().providerKind().equals("none")
+                    && sc.settings().embedderKey().equals(idx.meta().get("embedder")) && idx.hasVectors()) {
+                host.embedders().load();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("memory {}: no model preload: {}", agentId, e.toString());
+        }
     }
 
     private static final class Counter {
@@ -1005,7 +1021,15 @@ final class AgentMemory implements Closeable {
         int candidates = Ranking.candidates(maxResults, s.query().candidateMultiplier());
         Embedder e = null;
         String indexEmbedder = idx.meta().get("embedder");
-        if (!s.providerKind().equals("none") && s.embedderKey().equals(indexEmbedder)) {
+        boolean vectors;
+        try {
+            vectors = idx.hasVectors();
+        } catch (IOException | RuntimeException ex) {
+            vectors = false;
+        }
+        if (!vectors) {
+            // nothing to compare a query vector with: words only, and no model loaded for nothing
+        } else if (!s.providerKind().equals("none") && s.embedderKey().equals(indexEmbedder)) {
             e = host.embedders().get(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             if (e == null && !host.embedders().state().startsWith("failed")) {
                 stale = true;
@@ -1164,6 +1188,20 @@ final class AgentMemory implements Closeable {
             lm.put("rebuilt", r.rebuilt());
             lm.put("error", r.error());
             m.put("lastSync", lm);
+        }
+        synchronized (this) {
+            if (sc.sources().sessionsDir() != null) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("batches", sessionBatches);
+                Map<String, Object> below = new LinkedHashMap<>();
+                sessionDeltas.forEach((path, st) -> {
+                    if (st[1] > 0 || st[2] > 0) {
+                        below.put(Sources.sessionKey(path), Map.of("bytes", st[1], "messages", st[2]));
+                    }
+                });
+                sm.put("belowThreshold", below);
+                m.put("transcripts", sm);
+            }
         }
         m.put("error", error);
         return m;

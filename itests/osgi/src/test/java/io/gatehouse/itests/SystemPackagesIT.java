@@ -77,8 +77,8 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(13, gatehouseBundles,
-                "io.gatehouse.* bundles (api, watch, config, routing, agents, logging, http, gateway, shell, channels, channel.openai, channel.webchat)");
+        assertEquals(14, gatehouseBundles,
+                "io.gatehouse.* bundles (api, watch, config, routing, agents, logging, http, gateway, shell, channels, channel.openai, channel.webchat, memory)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);
     }

@@ -80,6 +80,7 @@ public final class MemoryIndex implements Closeable {
     private final SearcherManager searchers;
     private DirectoryReader internal;
     private volatile Map<String, String> meta;
+    private volatile Counts counts;
 
     private MemoryIndex(Path dir, Directory directory, IndexWriter writer) throws IOException {
         this.dir = dir;
@@ -301,6 +302,7 @@ public final class MemoryIndex implements Closeable {
         writer.commit();
         meta = Map.copyOf(newMeta);
         searchers.maybeRefreshBlocking();
+        counts = null;
     }
 
     // ---- searches (last commit)
@@ -310,13 +312,25 @@ public final class MemoryIndex implements Closeable {
     }
 
     public Counts counts() throws IOException {
+        Counts c = counts;
+        if (c != null) {
+            return c;
+        }
         IndexSearcher s = searchers.acquire();
         try {
-            return new Counts(s.count(new TermQuery(new Term(KIND, KIND_FILE))), s.count(new TermQuery(new Term(KIND, KIND_CHUNK))),
+            c = new Counts(s.count(new TermQuery(new Term(KIND, KIND_FILE))), s.count(new TermQuery(new Term(KIND, KIND_CHUNK))),
                     s.count(new TermQuery(new Term(PENDING, "1"))));
         } finally {
             searchers.release(s);
         }
+        counts = c;
+        return c;
+    }
+
+    /** Whether any chunk of the last commit has a vector. */
+    public boolean hasVectors() throws IOException {
+        Counts c = counts();
+        return c.chunks() > c.pending();
     }
 
     /** BM25 over the chunk text: every term must occur. */
