@@ -58,11 +58,18 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         this.config = c;
     }
 
-    /** The config service's hash property changed: a reload was applied. */
+    /**
+     * The config service's hash property changed: a reload was applied. Applied on the memory timer
+     * thread, so the config pipeline (which calls this while it publishes) never waits for memory.
+     */
     void configUpdated(ConfigService c) {
         this.config = c;
         if (embedders != null) {
-            apply(c.current());
+            try {
+                timer.execute(() -> apply(c.current()));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // deactivating
+            }
         }
     }
 

@@ -147,9 +147,10 @@ class MemoryIT {
         synced(launcher, ws.toString());
         assertEquals(List.of(), MemorySearchWords.shared("when do we move invoicing onto k8s?",
                 Files.readString(ws.resolve("memory/2026-03-02.md"))));
-        List<String> hits = paths("when do we move invoicing onto k8s?");
-        assertFalse(hits.isEmpty(), "the paraphrase found nothing");
-        assertEquals("memory/2026-03-02.md", hits.get(0), hits::toString);
+        MemorySearch.Result r = Poll.until("an answer with the model loaded", Duration.ofSeconds(60),
+                () -> memory().query("main", "when do we move invoicing onto k8s?", 6), x -> !x.stale());
+        assertFalse(r.hits().isEmpty(), "the paraphrase found nothing");
+        assertEquals("memory/2026-03-02.md", r.hits().get(0).path(), r::toString);
         Map<String, Object> s = Gatehouse.json(shell(launcher, "memory:status --json").out());
         assertEquals("ready", ((Map<?, ?>) s.get("model")).get("state"), s::toString);
     }
