@@ -10,7 +10,8 @@ import io.gatehouse.api.agent.ModelProvider;
 
 /**
  * The embedded default model: replies {@code echo: <last user message>}, streamed in up to three
- * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}).
+ * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}); {@code echoContext: true} appends
+ * the turn's system context (instructions, skills, memory hits) after the echo.
  */
 @Component(service = ModelProvider.class, property = ModelProvider.PROVIDER_ID + "=" + EchoProvider.ID)
 public final class EchoProvider implements ModelProvider {
@@ -27,6 +28,14 @@ public final class EchoProvider implements ModelProvider {
         }
         String prefix = options.get("prefix") instanceof String p ? p : "echo: ";
         String reply = prefix + last;
+        if (Boolean.TRUE.equals(options.get("echoContext"))) {
+            // shows what the turn added (workspace instructions, skills, memory hits): for operators and tests
+            for (Map<String, String> m : messages) {
+                if ("system".equals(m.get("role"))) {
+                    reply += "\n\n[context]\n" + m.get("content");
+                }
+            }
+        }
         for (String d : chunks(reply, 3)) {
             onDelta.accept(d);
         }
