@@ -106,7 +106,7 @@ class MemoryTest {
 
     @Test
     void aKillDuringASyncLosesNothingCommitted() throws Exception {
-        int files = 200;
+        int files = 100;
         try (Gateway g = gateway(Gateway.freePort())) {
             Random r = new Random(7);
             String[] words = ("gateway memory agent index search vector keyword chunk file sync model config reload "
@@ -122,7 +122,7 @@ class MemoryTest {
             g.awaitHealthy(Duration.ofSeconds(60));
             // killed while embedding, after some commits
             JsonNode during = poll(g, Duration.ofSeconds(120), s -> s.path("progress").path("phase").asText().equals("embed")
-                    && s.path("progress").path("done").asInt() >= 48 && s.path("pendingEmbeddings").asInt() < 3 * files);
+                    && s.path("pendingEmbeddings").asInt() > 0 && s.path("pendingEmbeddings").asInt() < s.path("chunks").asInt());
             String index = during.path("index").asText();
             int committedFiles = during.path("files").asInt();
             int pendingAtKill = during.path("pendingEmbeddings").asInt();
