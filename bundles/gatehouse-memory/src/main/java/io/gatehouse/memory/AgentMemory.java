@@ -992,6 +992,11 @@ final class AgentMemory implements Closeable {
     // ---- search
 
     MemorySearch.Result search(String query, int limit) {
+        return search(query, limit, false);
+    }
+
+    /** As {@link #search(String, int)}; {@code wordsOnly} skips the vectors (for the benchmark's keyword figures). */
+    MemorySearch.Result search(String query, int limit, boolean wordsOnly) {
         Scope sc = scope;
         MemorySettings s = sc.settings();
         String q = query == null ? "" : query.strip();
@@ -1027,7 +1032,7 @@ final class AgentMemory implements Closeable {
         } catch (IOException | RuntimeException ex) {
             vectors = false;
         }
-        if (!vectors) {
+        if (!vectors || wordsOnly) {
             // nothing to compare a query vector with: words only, and no model loaded for nothing
         } else if (!s.providerKind().equals("none") && s.embedderKey().equals(indexEmbedder)) {
             e = host.embedders().get(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

@@ -39,8 +39,21 @@ final class Embedders implements Closeable {
     private volatile String state = "not loaded";
     private volatile long loadMs = -1;
 
+    /** Makes the embedder a config names (the benchmark swaps in its own). */
+    interface Factory {
+        Embedder create(MemorySettings s) throws IOException;
+    }
+
+    private final Factory factory;
+
     Embedders(Path memoryRoot) {
         this.memoryRoot = memoryRoot;
+        this.factory = this::create;
+    }
+
+    Embedders(Path memoryRoot, Factory factory) {
+        this.memoryRoot = memoryRoot;
+        this.factory = factory;
     }
 
     /** Applies the config: a new provider or model drops the loaded embedder and its cache. */
@@ -80,7 +93,7 @@ final class Embedders implements Closeable {
             future = CompletableFuture.supplyAsync(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    Embedder e = create(s);
+                    Embedder e = factory.create(s);
                     loadMs = (System.nanoTime() - t0) / 1_000_000;
                     state = "ready";
                     LOG.info("memory: embeddings by {} ready ({} ms)", k, loadMs);

@@ -81,10 +81,15 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
 
     /** Starts with the data folder (the activation, or a test that set the references itself). */
     void start(Path data) {
+        start(data, null);
+    }
+
+    /** As {@link #start(Path)}, with another way to make embedders (the benchmark's). */
+    void start(Path data, Embedders.Factory factory) {
         this.dataDir = data.toAbsolutePath().normalize();
         this.home = dataDir.getParent() != null ? dataDir.getParent() : Path.of("").toAbsolutePath();
         this.memoryRoot = dataDir.resolve("memory");
-        this.embedders = new Embedders(memoryRoot);
+        this.embedders = factory == null ? new Embedders(memoryRoot) : new Embedders(memoryRoot, factory);
         apply(config.current());
     }
 
