@@ -47,7 +47,7 @@ cp="$repo/bundles/gatehouse-memory/target/classes:$(cat "$tmp/cp.txt")"
 mkdir -p "$tmp/classes"
 javac -d "$tmp/classes" -cp "$cp" bench/memory/MemoryBench.java
 echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx2g -cp "$tmp/classes:$cp" -Dlogback.configurationFile=/dev/null io.gatehouse.memory.MemoryBench --dir "$tmp/run" "${args[@]}" \
+java -Xmx2g -cp "$tmp/classes:$cp" -Dlogback.configurationFile=${MEMORY_BENCH_LOGBACK:-/dev/null} io.gatehouse.memory.MemoryBench --dir "$tmp/run" "${args[@]}" \
   2> >(grep -v -e DEBUG -e '^SLF4J' >&2)
 
 if [[ $rss == 1 ]]; then

@@ -87,6 +87,7 @@ final class AgentMemory implements Closeable {
     static final long SESSION_BATCH_MS = 5_000;
     static final long PROGRESS_LOG_MS = 5_000;
     static final int EMBED_BATCH = 16;
+    static final long COMMIT_DELAY_MS = 1_000;
     /** A search waits only for a sync of at most this many files. */
     static final int SMALL_SYNC = 64;
     private static final long WATCH_DEBOUNCE_MS = 50;
@@ -170,6 +171,8 @@ final class AgentMemory implements Closeable {
     private int sessionBatches;
     private final Map<Path, Long> sessionIndexedSize = new ConcurrentHashMap<>();
 
+    private volatile Map<String, String> lastMeta;
+    private volatile boolean commitScheduled;
     private volatile Progress progress;
     private volatile SyncReport lastSync;
     private volatile long lastSyncAt;
@@ -716,12 +719,14 @@ final class AgentMemory implements Closeable {
     /** Brings {@code idx} up to date: the dirty files, or every source when {@code full}. */
     private void sync(MemoryIndex idx, Scope sc, Map<String, String> want, boolean full, boolean force, Counter c,
             Collection<String> only) throws IOException {
+        long tStart = System.nanoTime();
         MemorySettings s = sc.settings();
         Sources src = sc.sources();
-        Map<String, FileRecord> records = idx.files();
+        Map<String, FileRecord> records;
         List<Sources.SourceFile> todo = new ArrayList<>();
         Set<String> gone = new TreeSet<>();
         if (full) {
+            records = idx.files();
             dirtyAll = false;
             dirty.clear();
             Map<String, Sources.SourceFile> now = src.scan();
@@ -734,11 +739,15 @@ final class AgentMemory implements Closeable {
         } else {
             List<Path> paths = new ArrayList<>(dirty);
             dirty.removeAll(paths);
+            List<Sources.SourceFile> classified = new ArrayList<>();
             for (Path p : paths) {
                 Sources.SourceFile f = src.classify(p);
-                if (f == null) {
-                    continue;
+                if (f != null) {
+                    classified.add(f);
                 }
+            }
+            records = idx.files(classified.stream().map(Sources.SourceFile::key).toList());
+            for (Sources.SourceFile f : classified) {
                 if (Files.isRegularFile(f.abs())) {
                     todo.add(f);
                 } else if (records.containsKey(f.key())) {
@@ -784,11 +793,57 @@ final class AgentMemory implements Closeable {
             sessionIndexedSize.keySet().removeIf(p -> Sources.sessionKey(p).equals(k));
             c.deleted++;
         }
-        idx.commit(want);
-        if (!cancel) {
-            embedPending(idx, s, want, full ? null : touched, c);
+        boolean small = !full && todo.size() + gone.size() <= SMALL_SYNC;
+        long tIndexed = System.nanoTime();
+        lastMeta = want;
+        if (small) {
+            idx.refresh();
+        } else {
+            idx.commit(want);
         }
-        host.embedders().commitCache();
+        if (!cancel) {
+            embedPending(idx, s, want, full ? null : touched, c, small);
+        }
+        if (small) {
+            commitSoon(idx);
+        } else {
+            host.embedders().commitCache();
+        }
+        LOG.debug("memory {}: sync of {} files: index {} ms, refresh/commit+embed {} ms", agentId, todo.size(),
+                (tIndexed - tStart) / 1_000_000, (System.nanoTime() - tIndexed) / 1_000_000);
+    }
+
+    /** A small sync's changes are searchable at once and committed within a second (coalesced). */
+    private void commitSoon(MemoryIndex idx) {
+        if (!idx.hasUncommittedChanges() || commitScheduled) {
+            return;
+        }
+        commitScheduled = true;
+        try {
+            host.timer().schedule(() -> {
+                try {
+                    syncThread.execute(() -> {
+                        commitScheduled = false;
+                        commitNow(idx);
+                    });
+                } catch (RejectedExecutionException closing) {
+                    commitScheduled = false; // close() commits
+                }
+            }, COMMIT_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            commitScheduled = false;
+        }
+    }
+
+    private void commitNow(MemoryIndex idx) {
+        try {
+            if (idx == live && idx.hasUncommittedChanges() && lastMeta != null) {
+                idx.commit(lastMeta);
+            }
+            host.embedders().commitCache();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("memory {}: commit failed: {}", agentId, e.toString());
+        }
     }
 
     /** Indexes one file; false when its content had not changed. */
@@ -832,8 +887,8 @@ final class AgentMemory implements Closeable {
     }
 
     /** Gives chunks without a vector one (from the cache, else the embedder), committing every few seconds. */
-    private void embedPending(MemoryIndex idx, MemorySettings s, Map<String, String> want, Collection<String> paths, Counter c)
-            throws IOException {
+    private void embedPending(MemoryIndex idx, MemorySettings s, Map<String, String> want, Collection<String> paths, Counter c,
+            boolean small) throws IOException {
         if (s.providerKind().equals("none") || (paths != null && paths.isEmpty())) {
             return;
         }
@@ -882,7 +937,11 @@ final class AgentMemory implements Closeable {
                     lastCommit = System.nanoTime();
                 }
             }
-            idx.commit(want);
+            if (small) {
+                idx.refresh();
+            } else {
+                idx.commit(want);
+            }
         }
     }
 
@@ -1243,6 +1302,13 @@ final class AgentMemory implements Closeable {
         }
         MemoryIndex idx = live;
         live = null;
+        if (idx != null && lastMeta != null && idx.hasUncommittedChanges()) {
+            try {
+                idx.commit(lastMeta);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("memory {}: final commit failed: {}", agentId, e.toString());
+            }
+        }
         closeQuietly(idx);
     }
 

@@ -170,6 +170,21 @@ public final class MemoryIndex implements Closeable {
         return out;
     }
 
+    /** The indexed files among these paths. */
+    public Map<String, FileRecord> files(Collection<String> paths) throws IOException {
+        Map<String, FileRecord> out = new HashMap<>();
+        IndexSearcher s = new IndexSearcher(internal());
+        StoredFields stored = s.storedFields();
+        for (String p : paths) {
+            TopDocs top = s.search(new TermQuery(new Term(FILE_PATH, p)), 1);
+            if (top.scoreDocs.length > 0) {
+                FileRecord r = fileRecord(stored.document(top.scoreDocs[0].doc));
+                out.put(r.path(), r);
+            }
+        }
+        return out;
+    }
+
     private static FileRecord fileRecord(Document d) {
         return new FileRecord(d.get(PATH), d.get(SOURCE), d.get(FILE_HASH), num(d, MTIME), num(d, SIZE), (int) num(d, CHUNKS));
     }
@@ -305,7 +320,21 @@ public final class MemoryIndex implements Closeable {
         counts = null;
     }
 
-    // ---- searches (last commit)
+    /**
+     * Makes what was written visible to searches without making it durable yet (a small sync's changes
+     * are committed a moment later; a kill before that loses them, and the next sync redoes them, since
+     * their file records were not committed either).
+     */
+    public void refresh() throws IOException {
+        searchers.maybeRefreshBlocking();
+        counts = null;
+    }
+
+    public boolean hasUncommittedChanges() {
+        return writer.hasUncommittedChanges();
+    }
+
+    // ---- searches (last commit or refresh)
 
     /** Counts of the last commit: files, chunks, chunks with vectors. */
     public record Counts(int files, int chunks, int pending) {
