@@ -84,7 +84,8 @@ class MemoryIT {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         config.reload();
         Poll.until("original config back in force", () -> config.current().get("agents").isEmpty()
-                && config.current().get("memorySearch").isEmpty() && config.lastError().isEmpty());
+                && config.current().get("memorySearch").isEmpty() && config.current().get("bindings").isEmpty()
+                && config.lastError().isEmpty());
     }
 
     static MemorySearch memory() {
@@ -94,8 +95,12 @@ class MemoryIT {
     }
 
     static List<String> paths(String query) {
+        return paths("main", query);
+    }
+
+    static List<String> paths(String agent, String query) {
         MemorySearch m = memory();
-        return m == null ? List.of() : m.search("main", query, 6).stream().map(MemorySearch.Hit::path).toList();
+        return m == null ? List.of() : m.search(agent, query, 6).stream().map(MemorySearch.Hit::path).toList();
     }
 
     static Shell.Result shell(LauncherServices launcher, String command) throws Exception {
@@ -104,14 +109,23 @@ class MemoryIT {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> status(LauncherServices launcher) throws Exception {
-        Shell.Result r = shell(launcher, "memory:status --json --agent main");
+        return status(launcher, "main");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> status(LauncherServices launcher, String agent) throws Exception {
+        Shell.Result r = shell(launcher, "memory:status --json --agent " + agent);
         assertEquals(0, r.exit(), r::toString);
         return (Map<String, Object>) ((List<Object>) Gatehouse.json(r.out()).get("agents")).get(0);
     }
 
     /** The agent's memory covers the test workspace and has embedded everything. */
     static Map<String, Object> synced(LauncherServices launcher, String workspace) {
-        return Poll.until("memory of main synced with " + workspace, Duration.ofSeconds(90), () -> status(launcher),
+        return synced(launcher, "main", workspace);
+    }
+
+    static Map<String, Object> synced(LauncherServices launcher, String agent, String workspace) {
+        return Poll.until("memory of " + agent + " synced with " + workspace, Duration.ofSeconds(90), () -> status(launcher, agent),
                 s -> workspace.equals(s.get("workspace")) && Integer.valueOf(0).equals(s.get("pendingEmbeddings"))
                         && "0".equals(s.get("dirty")) && Boolean.FALSE.equals(s.get("syncing"))
                         && Boolean.FALSE.equals(s.get("rebuilding")) && s.get("error") == null);
@@ -158,15 +172,20 @@ class MemoryIT {
     @Test
     void transcriptsAreIndexedInBatchesOnceTheirThresholdIsReached(LauncherServices launcher,
             @InjectService(timeout = 30_000) MessageSink sink) throws Exception {
-        config.set("memorySearch", Map.of("sources", List.of("memory", "sessions"),
+        // an agent of its own, so its transcript holds only this test's messages
+        config.set("agents", Map.of("defaults", Map.of("workspace", ws.toString()),
+                "list", List.of(Map.of("id", "main", "default", true), Map.of("id", "scribe"))), "itest");
+        config.set("bindings", List.of(Map.of("agentId", "scribe", "match",
+                Map.of("channel", "webchat", "peer", Map.of("kind", "direct", "id", "bob-memory")))), "itest");
+        config.set("memorySearch", Map.of("sources", List.of("memory", "sessions"), "query", Map.of("minScore", 0.05),
                 "sync", Map.of("sessions", Map.of("deltaMessages", 6, "deltaBytes", 10_000_000))), "itest");
-        synced(launcher, ws.toString());
+        synced(launcher, "scribe", ws.toString());
         String word = "zebra" + Long.toString(System.nanoTime(), 36);
-        int batches = batches(launcher);
+        int batches = batches(status(launcher, "scribe"));
         // one message: a user line and an assistant line, below the threshold of 6
         sink.deliver(new InboundMessage(BOB, "remember the " + word + " protocol", System.currentTimeMillis()), d -> { })
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Map<String, Object> below = Poll.until("the first batch counted", Duration.ofSeconds(20), () -> status(launcher),
+        Map<String, Object> below = Poll.until("the first batch counted", Duration.ofSeconds(30), () -> status(launcher, "scribe"),
                 s -> batches(s) > batches);
         assertTrue(String.valueOf(below.get("transcripts")).contains("messages=2"), below::toString);
         assertFalse(sessionsHit(word), "indexed before the threshold");
@@ -181,12 +200,8 @@ class MemoryIT {
 
     static boolean sessionsHit(String word) {
         MemorySearch m = memory();
-        return m != null && m.search("main", word, 6).stream()
+        return m != null && m.search("scribe", word, 6).stream()
                 .anyMatch(h -> h.source().equals("sessions") && h.snippet().contains(word) && h.path().startsWith("sessions/"));
-    }
-
-    int batches(LauncherServices launcher) throws Exception {
-        return batches(status(launcher));
     }
 
     static int batches(Map<String, Object> s) {
