@@ -113,12 +113,17 @@ public final class WordPiece {
         return lower(s.toString());
     }
 
+    /** Per character, as the reference (no context rules such as a word-final sigma). */
     private static String lower(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length();) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
-            b.append(new String(Character.toChars(cp)).toLowerCase(java.util.Locale.ROOT));
+            if (cp < 0x80) {
+                b.append((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+            } else {
+                b.append(new String(Character.toChars(cp)).toLowerCase(java.util.Locale.ROOT));
+            }
         }
         return b.toString();
     }
