@@ -52,6 +52,7 @@ import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
 import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /** The openai and webchat channels over real loopback sockets, with a test MessageSink, and the channel manager. */
 @ExtendWith(LauncherServicesExtension.class)
@@ -108,7 +109,7 @@ class ChannelsIT {
     // ---- helpers
 
     static List<Map<String, Object>> channels(LauncherServices launcher) throws Exception {
-        Shell.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list --json");
+        ShellProtocol.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list --json");
         assertEquals(0, r.exit(), r.toString());
         return Gatehouse.JSON.readValue(r.out(), new TypeReference<List<Map<String, Object>>>() {
         });
@@ -381,7 +382,7 @@ class ChannelsIT {
     @Test
     void channelsRestartFromTheShell(LauncherServices launcher) throws Exception {
         long webchatStarts = starts(channels(launcher), "webchat");
-        Shell.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:restart webchat");
+        ShellProtocol.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:restart webchat");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("channel webchat restarted"), r.toString());
         assertEquals(webchatStarts + 1, starts(channels(launcher), "webchat"));

@@ -10,8 +10,8 @@ import io.gatehouse.api.agent.ModelProvider;
 
 /**
  * The embedded default model: replies {@code echo: <last user message>}, streamed in up to three
- * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}); {@code echoContext: true} appends
- * the turn's system context (instructions, skills, memory hits) after the echo.
+ * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}); {@code echoSystem: true} appends
+ * {@code [system]} and the system prompt of the turn (to see what the turn gave the model).
  */
 @Component(service = ModelProvider.class, property = ModelProvider.PROVIDER_ID + "=" + EchoProvider.ID)
 public final class EchoProvider implements ModelProvider {
@@ -28,11 +28,11 @@ public final class EchoProvider implements ModelProvider {
         }
         String prefix = options.get("prefix") instanceof String p ? p : "echo: ";
         String reply = prefix + last;
-        if (Boolean.TRUE.equals(options.get("echoContext"))) {
-            // shows what the turn added (workspace instructions, skills, memory hits): for operators and tests
+        if (Boolean.TRUE.equals(options.get("echoSystem"))) {
+            // for tests and operators: show the system prompt the turn built (workspace, skills, memory)
             for (Map<String, String> m : messages) {
                 if ("system".equals(m.get("role"))) {
-                    reply += "\n\n[context]\n" + m.get("content");
+                    reply += "\n\n[system]\n" + m.get("content");
                 }
             }
         }

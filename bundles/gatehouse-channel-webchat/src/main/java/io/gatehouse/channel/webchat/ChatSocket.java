@@ -21,7 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.gatehouse.channels.support.GatewayAuth;
+import io.gatehouse.api.auth.GatewayAuth;
 
 /**
  * One browser connection. Client frames: {@code {type:"auth", token}} (first, when required) and

@@ -40,7 +40,7 @@ class MemoryTest {
         g.writeConfig("""
                 {
                   gateway: { bind: 'loopback', port: %d, reload: { deferralTimeoutMs: 10000 } },
-                  models: { providers: { context: { type: 'echo', echoContext: true } } },
+                  models: { providers: { context: { type: 'echo', echoSystem: true } } },
                   agents: { defaults: { workspace: '%s', model: 'context' } },
                 }
                 """.formatted(port, ws));
@@ -79,7 +79,7 @@ class MemoryTest {
                 reply[0] = ask(g, "may we deploy to production on friday afternoon?");
                 return reply[0].contains("Deploy freeze");
             }, "the note in the turn's context");
-            assertTrue(reply[0].contains("[context]") && reply[0].contains("memory/deploys.md"), reply[0]);
+            assertTrue(reply[0].contains("[system]") && reply[0].contains("memory/deploys.md"), reply[0]);
 
             // a note written now is in the very next turn: the search indexes the dirty file first
             Files.writeString(ws.resolve("memory/oncall.md"), "On-call rotation: Priya covers the week of the launch.\n");
