@@ -7,7 +7,8 @@
 #
 #   --small N          files of the first keyword index (default 1000)
 #   --large N          files of the second keyword index and of the rebuild (default 10000)
-#   --chunk-files N    files of the search index, about 3 chunks each (default 33400: ~100,000 chunks)
+#   --chunk-files N    files of the search index (default 10000)
+#   --search-tokens N  chunk size of the search index (default 130: ~100,000 chunks from 10,000 files)
 #   --embed-chunks N   chunks embedded by the local model for its throughput (default 300)
 #   --searches N       searches per kind (default 1000)
 #   --no-rss           skip the distribution's RSS
@@ -23,10 +24,10 @@ rss=1
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --small|--large|--chunk-files|--embed-chunks|--searches) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
+    --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
     --no-rss) rss=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memory.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done

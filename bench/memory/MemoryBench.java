@@ -55,7 +55,8 @@ public final class MemoryBench {
         MemoryBench b = new MemoryBench(root);
         int small = Integer.parseInt(o.getOrDefault("small", "1000"));
         int large = Integer.parseInt(o.getOrDefault("large", "10000"));
-        int chunkFiles = Integer.parseInt(o.getOrDefault("chunk-files", "33400"));
+        int chunkFiles = Integer.parseInt(o.getOrDefault("chunk-files", "10000"));
+        int searchTokens = Integer.parseInt(o.getOrDefault("search-tokens", "130"));
         int embedChunks = Integer.parseInt(o.getOrDefault("embed-chunks", "300"));
         int searches = Integer.parseInt(o.getOrDefault("searches", "1000"));
         b.model = LocalMiniLm.load(root.resolve("model-data"), 1);
@@ -63,7 +64,7 @@ public final class MemoryBench {
         b.keywordIndex(large);
         b.embedding(embedChunks);
         b.incrementalWithEmbeddings();
-        b.searches(chunkFiles, searches);
+        b.searches(chunkFiles, searchTokens, searches);
         b.rebuildWhileSearching(large);
         b.model.close();
         System.out.println("RESULTS " + new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -276,9 +277,10 @@ public final class MemoryBench {
         return WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)];
     }
 
-    void searches(int files, int n) throws Exception {
+    void searches(int files, int tokens, int n) throws Exception {
         Path ws = generate(root.resolve("ws-search"), files, 1234);
-        try (Bench b = new Bench(ws, root.resolve("data-search"), Map.of())) {
+        // smaller chunks than the default make ~100,000 chunks out of 10,000 files of 4 KB
+        try (Bench b = new Bench(ws, root.resolve("data-search"), Map.of("chunking", Map.of("tokens", tokens, "overlap", tokens / 5)))) {
             long t0 = System.nanoTime();
             b.sync();
             long build = (System.nanoTime() - t0) / 1_000_000;
