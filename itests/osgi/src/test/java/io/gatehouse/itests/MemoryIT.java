@@ -36,6 +36,7 @@ import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /**
  * The memory bundle in a real framework with the local model: notes are found after a sync by words and
@@ -103,8 +104,8 @@ class MemoryIT {
         return m == null ? List.of() : m.search(agent, query, 6).stream().map(MemorySearch.Hit::path).toList();
     }
 
-    static Shell.Result shell(LauncherServices launcher, String command) throws Exception {
-        return Shell.run(launcher.adminSocket().localAddress().getPort(), launcher.adminToken(), command);
+    static ShellProtocol.Result shell(LauncherServices launcher, String command) throws Exception {
+        return Shell.run(launcher.adminSocket().port(), launcher.adminToken(), command);
     }
 
     @SuppressWarnings("unchecked")
@@ -114,7 +115,7 @@ class MemoryIT {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> status(LauncherServices launcher, String agent) throws Exception {
-        Shell.Result r = shell(launcher, "memory:status --json --agent " + agent);
+        ShellProtocol.Result r = shell(launcher, "memory:status --json --agent " + agent);
         assertEquals(0, r.exit(), r::toString);
         return (Map<String, Object>) ((List<Object>) Gatehouse.json(r.out()).get("agents")).get(0);
     }
@@ -137,7 +138,7 @@ class MemoryIT {
         assertEquals("memory/backups.md", paths("Postgres backup copies").get(0));
 
         Files.writeString(ws.resolve("memory/backups.md"), "# Backups\n\nSnapshots of the Cassandra ring go to the cold bucket.\n");
-        Shell.Result sync = shell(launcher, "memory:sync --agent main");
+        ShellProtocol.Result sync = shell(launcher, "memory:sync --agent main");
         assertEquals(0, sync.exit(), sync::toString);
         assertTrue(sync.out().contains("1 indexed"), sync.out());
         assertEquals("memory/backups.md", paths("Cassandra snapshots cold bucket").get(0));
@@ -148,7 +149,7 @@ class MemoryIT {
         assertTrue(sync.out().contains("1 removed"), sync.out());
         assertFalse(paths("Cassandra snapshots cold bucket").contains("memory/backups.md"));
 
-        Shell.Result search = shell(launcher, "memory:search --json --agent main Monday password");
+        ShellProtocol.Result search = shell(launcher, "memory:search --json --agent main Monday password");
         Map<String, Object> found = Gatehouse.json(search.out());
         List<?> hits = (List<?>) found.get("hits");
         assertEquals("MEMORY.md", ((Map<?, ?>) hits.get(0)).get("path"), search::toString);
