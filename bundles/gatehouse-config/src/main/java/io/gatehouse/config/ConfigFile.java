@@ -2,19 +2,17 @@ package io.gatehouse.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.support.files.AtomicFiles;
+import io.gatehouse.support.files.SettledRead;
 
 /**
  * The config file on disk: reading it (settled while a writer may still be writing), writing it
@@ -61,36 +59,17 @@ final class ConfigFile {
      * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way.
      */
     String readSettled(Parse parser, long settleMs, long settleTimeoutMs) throws ConfigException {
-        long deadline = System.nanoTime() + settleTimeoutMs * 1_000_000L;
-        String lastText = null;
-        long stableSince = System.nanoTime();
-        while (true) {
-            String text = readOrNull();
-            ConfigException failure;
-            if (text != null) {
-                try {
-                    parser.parse(text);
-                    return text;
-                } catch (ConfigException e) {
-                    failure = e;
-                }
-            } else {
-                failure = new ConfigException(new ConfigError(file, 0, 0, "", "file is missing; keeping the last good config"));
+        try {
+            return SettledRead.read(file, settleMs, settleTimeoutMs, text -> {
+                parser.parse(text);
+                return text;
+            });
+        } catch (SettledRead.Unsettled e) {
+            if (e.getCause() instanceof ConfigException c) {
+                throw c;
             }
-            if (!Objects.equals(text, lastText)) {
-                lastText = text;
-                stableSince = System.nanoTime();
-            }
-            long now = System.nanoTime();
-            if (now - stableSince >= settleMs * 1_000_000L || now >= deadline) {
-                throw failure;
-            }
-            try {
-                Thread.sleep(10); // re-read interval while a writer may still be writing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
+            throw new ConfigException(new ConfigError(file, 0, 0, "", e.missing()
+                    ? "file is missing; keeping the last good config" : e.getMessage()), e);
         }
     }
 
@@ -100,19 +79,10 @@ final class ConfigFile {
      */
     void writeAtomically(String text) throws ConfigException {
         try {
-            Path real = Files.exists(file) ? file.toRealPath() : file;
-            Path tmp = real.resolveSibling("." + real.getFileName() + ".gatehouse-" + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, Files.exists(real) ? Files.getPosixFilePermissions(real)
-                        : PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep defaults
-            }
-            try {
-                Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(file)) {
+                AtomicFiles.write(file, text);
+            } else {
+                AtomicFiles.writeSecret(file, text.getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot write: " + e.getMessage()), e);
@@ -136,14 +106,7 @@ final class ConfigFile {
         }
         try {
             Files.createDirectories(lastGoodFile.getParent());
-            Path tmp = lastGoodFile.resolveSibling(lastGoodFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep defaults
-            }
-            Files.move(tmp, lastGoodFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeSecret(lastGoodFile, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("cannot save {}: {}", lastGoodFile, e.toString());
         }

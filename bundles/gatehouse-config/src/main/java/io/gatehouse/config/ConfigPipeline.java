@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +49,7 @@ import io.gatehouse.config.plan.ReloadDecision;
 import io.gatehouse.config.plan.ReloadMode;
 import io.gatehouse.config.plan.ReloadPlanner;
 import io.gatehouse.config.section.Sections;
+import io.gatehouse.support.files.Sha256;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.launcher.api.LauncherControl;
 
@@ -582,10 +580,6 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.of(text);
     }
 }

@@ -33,6 +33,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.gatehouse.support.shell.ShellProtocol;
 import io.gatehouse.api.agent.AgentTool;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
@@ -155,7 +156,7 @@ class SkillsIT {
     }
 
     Map<String, Object> list(LauncherServices launcher) throws Exception {
-        Shell.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "skills:list --json");
+        ShellProtocol.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "skills:list --json");
         assertEquals(0, r.exit(), r::toString);
         return Gatehouse.json(r.out());
     }
