@@ -11,6 +11,7 @@
 #   --search-tokens N  chunk size of the search index (default 130: ~100,000 chunks from 10,000 files)
 #   --embed-chunks N   chunks embedded by the local model for its throughput (default 300)
 #   --searches N       searches per kind (default 1000)
+#   --only PHASES      comma-separated subset of index,embed,search,rebuild (default all)
 #   --no-rss           skip the distribution's RSS
 #   --keep             keep the temp dir (generated files, indexes)
 #
@@ -24,10 +25,10 @@ rss=1
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
+    --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches|--only) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
     --no-rss) rss=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memory.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done

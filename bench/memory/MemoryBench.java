@@ -60,12 +60,24 @@ public final class MemoryBench {
         int embedChunks = Integer.parseInt(o.getOrDefault("embed-chunks", "300"));
         int searches = Integer.parseInt(o.getOrDefault("searches", "1000"));
         b.model = LocalMiniLm.load(root.resolve("model-data"), 1);
-        b.keywordIndex(small);
-        b.keywordIndex(large);
-        b.embedding(embedChunks);
-        b.incrementalWithEmbeddings();
-        b.searches(chunkFiles, searchTokens, searches);
-        b.rebuildWhileSearching(large);
+        String only = o.getOrDefault("only", "index,embed,search,rebuild");
+        if (only.contains("index")) {
+            b.keywordIndex(small);
+            b.keywordIndex(large);
+        }
+        if (only.contains("embed")) {
+            b.embedding(embedChunks);
+            b.incrementalWithEmbeddings();
+        }
+        if (only.contains("search")) {
+            b.searches(chunkFiles, searchTokens, searches);
+        }
+        if (only.contains("rebuild")) {
+            if (!Files.isDirectory(root.resolve("ws-" + large))) {
+                generate(root.resolve("ws-" + large), large, large);
+            }
+            b.rebuildWhileSearching(large);
+        }
         b.model.close();
         System.out.println("RESULTS " + new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(b.results));

@@ -904,10 +904,14 @@ final class AgentMemory implements Closeable {
             EmbeddingCache cache = host.embedders().cache();
             long lastCommit = System.nanoTime();
             progress = new Progress("embed", 0, pending.size(), System.nanoTime());
+            // pending chunks missed the cache when they were indexed; chunks repeated within this sync are
+            // embedded once (a cache lookup per batch would reopen the cache's reader every time)
+            Map<String, float[]> have = new HashMap<>();
             for (int i = 0; i < pending.size() && !cancel; i += EMBED_BATCH) {
                 List<ChunkDoc> batch = pending.batch(i, i + EMBED_BATCH);
-                Map<String, float[]> have = cache == null ? new HashMap<>()
-                        : new HashMap<>(cache.get(batch.stream().map(ChunkDoc::hash).toList()));
+                if (have.size() > 10_000) {
+                    have.clear();
+                }
                 List<String> texts = new ArrayList<>();
                 List<String> hashes = new ArrayList<>();
                 for (ChunkDoc d : batch) {
