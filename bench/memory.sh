@@ -67,7 +67,7 @@ JSON
     "$home/bin/gatehouse" --home "$home" start >/dev/null
     for i in $(seq 1 600); do
       s=$("$home/bin/gatehouse" --home "$home" shell memory:status --json 2>/dev/null || true)
-      if [[ $provider == none ]] && grep -q '"pendingEmbeddings" : 0' <<<"$s" && grep -q '"files" : 20' <<<"$s"; then break; fi
+      if [[ $provider == none ]] && grep -q '"files" : 20' <<<"$s"; then break; fi
       if [[ $provider == local ]] && grep -q '"state" : "ready"' <<<"$s" && grep -q '"pendingEmbeddings" : 0' <<<"$s" && grep -q '"files" : 20' <<<"$s"; then break; fi
       sleep 0.5
     done
