@@ -144,7 +144,7 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         CompletableFuture<Reply> result = new CompletableFuture<>();
         ResolvedRoute route;
         try {
-            route = router.resolve(message.route());
+            route = threaded(router.resolve(message.route()), message);
         } catch (RuntimeException e) {
             LOG.warn("routing failed for a message on channel {}: {}", message.route().channel(), e.toString());
             result.completeExceptionally(new AgentTurnException("routing failed: " + e.getMessage(), e));
@@ -161,6 +161,17 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         return result;
     }
 
+    /** The route with the thread's session key when the channel names a thread ({@link InboundMessage#SESSION_THREAD}). */
+    static ResolvedRoute threaded(ResolvedRoute route, InboundMessage message) {
+        String thread = message.attributes().get(InboundMessage.SESSION_THREAD);
+        if (thread == null || thread.isBlank()) {
+            return route;
+        }
+        return new ResolvedRoute(route.agentId(), route.channel(), route.accountId(),
+                route.sessionKey() + ":thread:" + thread.strip().toLowerCase(java.util.Locale.ROOT), route.mainSessionKey(),
+                route.lastRoutePolicy(), route.matchedBy());
+    }
+
     /** Runs one turn; returns what completes the caller's stage. */
     private Runnable turn(InboundMessage message, ResolvedRoute route, Consumer<String> onDelta, CompletableFuture<Reply> result) {
         String agent = route.agentId();
@@ -169,9 +180,17 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         AgentSettings settings;
         List<Map<String, String>> messages;
         Map<String, Object> info = routeInfo(message, route);
+        boolean reset = "true".equals(message.attributes().get(InboundMessage.SESSION_RESET));
         try {
             settings = AgentSettings.of(config.current(), agent);
-            List<Map<String, String>> history = store.history(agent, key, settings.historyLimit());
+            if (reset) {
+                store.append(agent, key, line(SessionStore.RESET, "", info)); // the history starts over here
+                if (message.text() == null || message.text().isBlank()) {
+                    Reply done = new Reply("", route, settings.modelName());
+                    return () -> result.complete(done);
+                }
+            }
+            List<Map<String, String>> history = reset ? List.of() : store.history(agent, key, settings.historyLimit());
             String text = skillCommand(agent, message.text()); // "/skill args" -> the reference's skill request
             messages = prompt(settings, text, history);
             store.append(agent, key, line("user", text, info));
