@@ -441,6 +441,25 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
 
     // ---- status
 
+    /**
+     * An adapter's account rows as channels:list shows them: "never secrets" is the adapter's promise, and
+     * this holds it to it (values under secret keys redacted, credentials in text scrubbed).
+     */
+    static Object shown(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), Secrets.isSecretKey(String.valueOf(k)) && v != null
+                    && !(v instanceof Boolean) ? Secrets.REDACTED : shown(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(shown(v)));
+            return out;
+        }
+        return value instanceof String s ? Secrets.scrub(s) : value;
+    }
+
     /** One row per installed channel, by id. */
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -457,10 +476,10 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
             row.put("lastError", c.lastError);
             if (c.adapter instanceof ChannelAccounts a) {
                 try {
-                    row.put("accounts", a.accounts());
+                    row.put("accounts", shown(a.accounts()));
                 } catch (RuntimeException e) {
                     row.put("accounts", List.of());
-                    LOG.warn("channel {}: listing its accounts failed: {}", c.id, e.toString());
+                    LOG.warn("channel {}: listing its accounts failed: {}", c.id, Secrets.scrub(e.toString()));
                 }
             }
             rows.add(row);

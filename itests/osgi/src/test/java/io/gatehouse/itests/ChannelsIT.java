@@ -41,6 +41,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.gatehouse.api.channel.ChannelAccounts;
 import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
@@ -240,10 +241,20 @@ class ChannelsIT {
     @Test
     void aChannelsErrorShowsNoCredentials(LauncherServices launcher) throws Exception {
         String token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
-        ChannelAdapter failing = new ChannelAdapter() {
+        class Failing implements ChannelAdapter, ChannelAccounts {
             @Override
             public String id() {
                 return "itest-secret-fail";
+            }
+
+            @Override
+            public List<Map<String, Object>> accounts() {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put(ChannelAccounts.ACCOUNT_ID, "ops");
+                row.put(ChannelAccounts.STATE, "failed");
+                row.put(ChannelAccounts.LAST_ERROR, "getUpdates: https://api.telegram.org/bot" + token + "/getUpdates refused");
+                row.put("botToken", token); // an adapter breaking its promise
+                return List.of(row);
             }
 
             @Override
@@ -254,7 +265,8 @@ class ChannelsIT {
             @Override
             public void stop() {
             }
-        };
+        }
+        ChannelAdapter failing = new Failing();
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ChannelAdapter.CHANNEL_ID, "itest-secret-fail");
         props.put("gatehouse.channel.defaultEnabled", "true");
@@ -265,6 +277,7 @@ class ChannelsIT {
                     l -> "failed".equals(state(l, "itest-secret-fail")));
             String error = String.valueOf(row(rows, "itest-secret-fail").get("lastError"));
             assertTrue(error.contains("api.telegram.org/bot<redacted>/getMe"), error);
+            assertTrue(String.valueOf(row(rows, "itest-secret-fail").get("accounts")).contains("bot<redacted>/getUpdates"), rows.toString());
             ShellProtocol.Result text = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list");
             assertEquals(0, text.exit(), text.toString());
             assertTrue(text.out().contains("itest-secret-fail"), text.out());
