@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsTest {
+    static final String TELEGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
     static final List<String> SECRETS = List.of("gw-secret-token-1", "pw-in-url", "hdr-secret-1", "hdr-secret-2", "hdr-secret-3",
-            "newtok-secret-99");
+            "newtok-secret-99", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0", "wh-secret-77");
 
     Gateway g;
 
@@ -139,6 +140,41 @@ class SecretsTest {
         }
         assertTrue(transcripts.toString().contains("\"error\""), "the failure is in the transcript: " + transcripts);
         assertNoSecret("the session transcript", transcripts.toString());
+    }
+
+    /**
+     * The Telegram channel's bot token and webhook secret: never in config:show/get, channels:list or the log,
+     * also while the channel fails against a Bot API server that refuses it (its URLs carry the token).
+     */
+    @Test
+    void telegramSecretsShowNowhere() throws Exception {
+        String section = "{\"botToken\":\"" + TELEGRAM_TOKEN + "\",\"webhookSecret\":\"wh-secret-77\",\"apiRoot\":\"http://127.0.0.1:"
+                + Gateway.freePort() + "\"}";
+        Gateway.Result set = g.cli("shell", "config:set channels.telegram '" + section + "'");
+        assertEquals(0, set.exit(), set.toString());
+        try {
+            Gateway.await(Duration.ofSeconds(30), () -> {
+                Gateway.Result l = g.cli("shell", "channels:list", "--json");
+                return l.exit() == 0 && l.out().contains("\"telegram\"") && l.out().contains("accounts");
+            }, "the telegram channel in channels:list");
+            List<String> shown = new ArrayList<>();
+            for (String cmd : List.of("config:show", "config:show channels", "config:get channels.telegram",
+                    "config:get channels.telegram.botToken", "channels:list")) {
+                Gateway.Result r = g.cli("shell", cmd);
+                assertEquals(0, r.exit(), cmd + ": " + r);
+                shown.add(cmd + ": " + r.out() + r.err());
+            }
+            Gateway.Result json = g.cli("shell", "channels:list", "--json");
+            shown.add("channels:list --json: " + json.out() + json.err());
+            assertTrue(shown.get(2).contains("\"botToken\" : \"<redacted>\"") && shown.get(2).contains("\"webhookSecret\" : \"<redacted>\""),
+                    shown.get(2));
+            for (String text : shown) {
+                assertNoSecret(text.substring(0, text.indexOf(':')), text);
+            }
+            assertNoSecret("the log", g.log());
+        } finally {
+            assertEquals(0, g.cli("shell", "config:unset channels.telegram").exit());
+        }
     }
 
     /** A secret written without quotes is the token the parser stops at: the error names its kind, never its text. */
