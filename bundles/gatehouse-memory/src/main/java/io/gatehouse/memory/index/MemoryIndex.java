@@ -33,6 +33,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 
 /**
  * One Lucene index of one agent's memory. Each file is a {@code file} document (path, source, content
@@ -99,7 +100,9 @@ public final class MemoryIndex implements Closeable {
      * (or another IOException) when the last commit cannot be read.
      */
     public static MemoryIndex open(Path dir) throws IOException {
-        Directory d = FSDirectory.open(dir);
+        // small flushed segments (a sync of a few files made searchable) stay in memory until the next
+        // commit writes and syncs them: a near-real-time refresh creates no files on disk
+        Directory d = new NRTCachingDirectory(FSDirectory.open(dir), 4.0, 48.0);
         try {
             IndexWriterConfig c = new IndexWriterConfig(new Words());
             c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -333,6 +336,11 @@ public final class MemoryIndex implements Closeable {
     public void refresh() throws IOException {
         searchers.maybeRefreshBlocking();
         counts = null;
+    }
+
+    /** Whether Lucene is merging segments in the background (or has merges queued). */
+    public boolean merging() {
+        return writer.hasPendingMerges() || !writer.getMergingSegments().isEmpty();
     }
 
     public boolean hasUncommittedChanges() {
