@@ -230,6 +230,10 @@ public final class MemoryIndex implements Closeable {
         d.add(new StoredField(MTIME, f.mtime()));
         d.add(new StoredField(SIZE, f.size()));
         d.add(new StoredField(CHUNKS, f.chunks()));
+        // an empty text: no term, so BM25's statistics (documents with the field, their total length) are
+        // those of the chunks alone, but every document has a norm and the norms stay dense (sparse norms
+        // cost a skip per scored chunk)
+        d.add(new TextField(TEXT, "", Field.Store.NO));
         return d;
     }
 
