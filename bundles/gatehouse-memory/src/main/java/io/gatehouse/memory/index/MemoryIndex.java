@@ -101,8 +101,9 @@ public final class MemoryIndex implements Closeable {
      */
     public static MemoryIndex open(Path dir) throws IOException {
         // small flushed segments (a sync of a few files made searchable) stay in memory until the next
-        // commit writes and syncs them: a near-real-time refresh creates no files on disk
-        Directory d = new NRTCachingDirectory(FSDirectory.open(dir), 4.0, 48.0);
+        // commit writes and syncs them (within a second): a near-real-time refresh creates no files on
+        // disk. At most 16 MB per index, segments under 2 MB: larger flushes go to disk as before.
+        Directory d = new NRTCachingDirectory(FSDirectory.open(dir), 2.0, 16.0);
         try {
             IndexWriterConfig c = new IndexWriterConfig(new Words());
             c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -152,6 +153,7 @@ public final class MemoryIndex implements Closeable {
      */
     private IndexSearcher view() throws IOException {
         searchers.maybeRefreshBlocking();
+        counts = null; // normally a no-op refresh; after a failed sync it makes the failed sync's writes visible
         return searchers.acquire();
     }
 
