@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches|--only|--vocab) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
     --no-rss) rss=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memory.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
