@@ -152,6 +152,11 @@ final class AgentMemory implements Closeable {
     private volatile boolean dirtyAll = true;
     private volatile boolean rebuildWanted;
     private volatile boolean rebuilding;
+    /** Searches running now: a rebuild steps aside for them between files (see {@link #yieldToSearches}). */
+    private final java.util.concurrent.atomic.AtomicInteger searching = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object searchesDone = new Object();
+    /** The longest a rebuild waits for searches before its next file, so that it always progresses. */
+    static final long REBUILD_YIELD_MS = 50;
 
     private Job queued;
     private Job running;
@@ -765,6 +770,9 @@ final class AgentMemory implements Closeable {
             if (cancel) {
                 break;
             }
+            if (rebuilding) {
+                yieldToSearches();
+            }
             Sources.SourceFile f = todo.get(i);
             c.scanned++;
             try {
@@ -908,6 +916,9 @@ final class AgentMemory implements Closeable {
             // embedded once (a cache lookup per batch would reopen the cache's reader every time)
             Map<String, float[]> have = new HashMap<>();
             for (int i = 0; i < pending.size() && !cancel; i += EMBED_BATCH) {
+                if (rebuilding) {
+                    yieldToSearches();
+                }
                 List<ChunkDoc> batch = pending.batch(i, i + EMBED_BATCH);
                 if (have.size() > 10_000) {
                     have.clear();
@@ -1060,6 +1071,42 @@ final class AgentMemory implements Closeable {
 
     /** As {@link #search(String, int)}; {@code wordsOnly} skips the vectors (for the benchmark's keyword figures). */
     MemorySearch.Result search(String query, int limit, boolean wordsOnly) {
+        searching.incrementAndGet();
+        try {
+            return searchNow(query, limit, wordsOnly);
+        } finally {
+            if (searching.decrementAndGet() == 0) {
+                synchronized (searchesDone) {
+                    searchesDone.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * A rebuild (a new index built beside the one answering) gives its core to the searches running now,
+     * for at most {@link #REBUILD_YIELD_MS} per file: on a small machine a search otherwise queues behind the
+     * rebuild's indexing and Lucene's merges. Only a rebuild waits: a small sync may be what a search waits for.
+     */
+    private void yieldToSearches() {
+        if (searching.get() == 0) {
+            return;
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBUILD_YIELD_MS);
+        synchronized (searchesDone) {
+            long left;
+            while (searching.get() > 0 && !cancel && (left = until - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(searchesDone, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private MemorySearch.Result searchNow(String query, int limit, boolean wordsOnly) {
         Scope sc = scope;
         MemorySettings s = sc.settings();
         String q = query == null ? "" : query.strip();
