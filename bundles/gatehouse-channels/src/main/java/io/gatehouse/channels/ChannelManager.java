@@ -97,6 +97,17 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
             // first, so those callbacks run before the message stops counting, and a drain that waits
             // for it (restart, adapter leaving) ends after the reply is written, not just produced.
             CompletableFuture<Reply> replied = new CompletableFuture<>();
+            // The adapter cancels (client gone, timed out): so does the turn, whose model request is aborted.
+            CompletionStage<Reply> turn = stage;
+            replied.whenComplete((r, e) -> {
+                if (replied.isCancelled()) {
+                    try {
+                        turn.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException notCancellable) {
+                        // a stage that cannot be cancelled completes on its own
+                    }
+                }
+            });
             stage.whenComplete((r, e) -> {
                 try {
                     if (e != null) {

@@ -2,12 +2,15 @@ package io.gatehouse.channel.openai;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +27,7 @@ import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.channels.support.GatewayAuth;
 import io.gatehouse.channels.support.SinkGate;
@@ -32,6 +36,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -47,7 +52,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * Authenticated with {@code Authorization: Bearer <gateway.auth.token>} (see {@link GatewayAuth}).
  * Account: header {@code X-Gatehouse-Account}; peer: header {@code X-Gatehouse-Peer: <kind>:<id>}, else
  * the {@code user} field as {@code direct:<user>}, else {@code direct:openai}.
- * Requests are asynchronous: no container thread waits for the agent.
+ * Requests are asynchronous: no container thread waits for the agent, and replies are written without
+ * blocking. A full gateway answers 429 with {@code Retry-After}; a client that goes away or times out
+ * ({@code channels.openai.timeoutMs}) cancels its turn and the model request behind it.
  */
 @Component(service = {ChannelAdapter.class, Servlet.class}, property = {
         ChannelAdapter.CHANNEL_ID + "=" + OpenAiChannel.ID,
@@ -180,7 +187,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 : models.get(0);
         boolean stream = body.path("stream").asBoolean(false);
         InboundMessage message = new InboundMessage(new RouteRequest(ID, account, peer, null, null, List.of(), null), text,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), attributes(req));
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
 
@@ -188,31 +195,62 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         async.setTimeout(timeoutMs + START_WAIT_MS);
         Exchange ex = new Exchange(async, resp, id, created, model, stream);
         async.addListener(ex);
+        resp.getOutputStream().setWriteListener(ex); // from here on every write is non-blocking
         gate.sink(START_WAIT_MS).whenComplete((sink, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 ex.fail(503, cause instanceof TimeoutException ? "the openai channel is not running" : cause.toString(),
-                        "server_error", "channel_unavailable");
+                        "server_error", "channel_unavailable", 0);
                 return;
             }
             try {
-                sink.deliver(message, stream ? ex::delta : d -> { })
-                        .whenComplete((reply, err) -> {
-                            if (err != null) {
-                                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                                ex.fail(500, String.valueOf(c.getMessage() == null ? c : c.getMessage()), "server_error", "agent_error");
-                            } else {
-                                ex.done(reply);
-                            }
-                        });
+                CompletionStage<Reply> turn = sink.deliver(message, stream ? ex::delta : d -> { });
+                ex.turn(turn);
+                turn.whenComplete((reply, err) -> {
+                    if (err == null) {
+                        ex.done(reply);
+                        return;
+                    }
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof TurnRejectedException full) {
+                        ex.fail(429, full.getMessage(), "rate_limit_error", "gateway_busy", full.retryAfterSeconds());
+                    } else if (c instanceof CancellationException) {
+                        ex.fail(499, "the request was cancelled", "server_error", "cancelled", 0);
+                    } else {
+                        ex.fail(500, String.valueOf(c.getMessage() == null ? c : c.getMessage()), "server_error", "agent_error", 0);
+                    }
+                });
             } catch (RuntimeException re) {
-                ex.fail(500, re.toString(), "server_error", "agent_error");
+                ex.fail(500, re.toString(), "server_error", "agent_error", 0);
             }
         });
     }
 
-    /** One request in progress; writes are serialised on it and stop after the first failure or completion. */
-    private final class Exchange implements AsyncListener {
+    /**
+     * The attributes of a message from this request: the Host the client used, the scheme it sees
+     * ({@code X-Forwarded-Proto} honoured) and its address.
+     */
+    static Map<String, String> attributes(HttpServletRequest req) {
+        Map<String, String> a = new LinkedHashMap<>();
+        String host = req.getHeader("Host");
+        if (host != null && !host.isBlank()) {
+            a.put(InboundMessage.HTTP_HOST, host.trim());
+        }
+        String proto = req.getHeader("X-Forwarded-Proto");
+        a.put(InboundMessage.HTTP_SCHEME, proto != null && !proto.isBlank() ? proto.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT)
+                : req.getScheme());
+        if (req.getRemoteAddr() != null) {
+            a.put(InboundMessage.CLIENT_ADDRESS, req.getRemoteAddr());
+        }
+        return a;
+    }
+
+    /**
+     * One request in progress. Every write is non-blocking: pieces go to an outbox that is written while
+     * the connection can take them ({@link WriteListener}), so a slow client holds no thread, and the
+     * turn's threads only ever queue. The request completes when the outbox is written.
+     */
+    private final class Exchange implements AsyncListener, WriteListener {
         final AsyncContext async;
         final HttpServletResponse resp;
         final String id;
@@ -220,8 +258,14 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         final String model;
         final boolean stream;
         final AtomicBoolean finished = new AtomicBoolean();
-        boolean headersSent; // guarded by this
-        boolean broken; // guarded by this
+        // guarded by this
+        private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+        private boolean headersSent;
+        private boolean broken;
+        private boolean unflushed;
+        private boolean completeWhenWritten;
+        private boolean completed;
+        private CompletionStage<Reply> turn;
 
         Exchange(AsyncContext async, HttpServletResponse resp, String id, long created, String model, boolean stream) {
             this.async = async;
@@ -230,6 +274,25 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
             this.created = created;
             this.model = model;
             this.stream = stream;
+        }
+
+        synchronized void turn(CompletionStage<Reply> t) {
+            turn = t;
+            if (broken || (finished.get() && !completeWhenWritten)) {
+                cancelTurn();
+            }
+        }
+
+        /** The client is gone or timed out: the turn is cancelled, which aborts its model request. */
+        private void cancelTurn() {
+            CompletionStage<Reply> t = turn;
+            if (t != null) {
+                try {
+                    t.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException notCancellable) {
+                    // completes on its own
+                }
+            }
         }
 
         private void streamHeaders() throws IOException {
@@ -259,10 +322,8 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
 
         private void event(Object data) throws IOException {
-            ServletOutputStream out = resp.getOutputStream();
-            out.write(("data: " + (data instanceof String s ? s : json.writeValueAsString(data)) + "\n\n")
+            outbox.addLast(("data: " + (data instanceof String s ? s : json.writeValueAsString(data)) + "\n\n")
                     .getBytes(StandardCharsets.UTF_8));
-            out.flush();
         }
 
         synchronized void delta(String text) {
@@ -273,9 +334,10 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 streamHeaders();
                 event(chunk(Map.of("content", text), null));
             } catch (IOException | RuntimeException e) {
-                broken = true; // the client went away; the reply still completes for the session
-                LOG.debug("openai stream {}: client gone: {}", id, e.toString());
+                gone(e);
+                return;
             }
+            pump();
         }
 
         synchronized void done(Reply reply) {
@@ -311,37 +373,94 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                     body.put("model", m);
                     body.put("choices", List.of(choice));
                     body.put("usage", usage);
-                    writeJson(resp, 200, body);
+                    json(200, body);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("openai {}: client gone: {}", id, e.toString());
-            } finally {
-                complete();
             }
+            completeWhenWritten = true;
+            pump();
         }
 
-        synchronized void fail(int status, String message, String type, String code) {
+        synchronized void fail(int status, String message, String type, String code, long retryAfterSeconds) {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
             try {
-                if (broken) {
-                    return;
-                }
-                if (headersSent) {
-                    event(Map.of("error", errorBody(message, type, code)));
-                    event("[DONE]");
-                } else {
-                    error(resp, status, message, type, code);
+                if (!broken) {
+                    if (headersSent) {
+                        event(Map.of("error", errorBody(message, type, code)));
+                        event("[DONE]");
+                    } else {
+                        if (retryAfterSeconds > 0) {
+                            resp.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+                        }
+                        json(status, Map.of("error", errorBody(message, type, code)));
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("openai {}: client gone: {}", id, e.toString());
-            } finally {
+            }
+            completeWhenWritten = true;
+            pump();
+        }
+
+        private void json(int status, Object body) throws IOException {
+            byte[] b = json.writeValueAsBytes(body);
+            resp.setStatus(status);
+            resp.setContentType("application/json");
+            resp.setCharacterEncoding("UTF-8");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.setContentLength(b.length);
+            outbox.addLast(b);
+        }
+
+        /** Writes what the connection takes now; the rest when Jetty calls {@link #onWritePossible}. */
+        private void pump() {
+            if (completed) {
+                return;
+            }
+            if (broken) {
                 complete();
+                return;
+            }
+            try {
+                ServletOutputStream out = resp.getOutputStream();
+                while (out.isReady()) {
+                    byte[] b = outbox.pollFirst();
+                    if (b != null) {
+                        out.write(b);
+                        unflushed = true;
+                    } else if (unflushed) {
+                        unflushed = false;
+                        out.flush(); // an SSE event goes out now, not when a buffer fills
+                    } else {
+                        if (completeWhenWritten) {
+                            complete();
+                        }
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                gone(e);
             }
         }
 
+        private void gone(Throwable e) {
+            if (!broken) {
+                broken = true; // the client went away: the turn is cancelled, its model request aborted
+                LOG.debug("openai {}: client gone: {}", id, e.toString());
+                outbox.clear();
+                cancelTurn();
+            }
+            complete();
+        }
+
         private void complete() {
+            if (completed) {
+                return;
+            }
+            completed = true;
             try {
                 async.complete();
             } catch (IllegalStateException alreadyDone) {
@@ -350,19 +469,38 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
 
         @Override
+        public synchronized void onWritePossible() {
+            pump();
+        }
+
+        @Override
+        public synchronized void onError(Throwable t) {
+            gone(t);
+        }
+
+        @Override
         public void onTimeout(AsyncEvent event) {
-            fail(504, "the agent did not reply in time", "server_error", "timeout");
+            synchronized (this) {
+                fail(504, "the agent did not reply in time", "server_error", "timeout", 0);
+                cancelTurn(); // after the 504 is queued: the cancellation's own failure is then a no-op
+            }
         }
 
         @Override
         public void onError(AsyncEvent event) {
             synchronized (this) {
-                broken = true;
+                gone(event.getThrowable() == null ? new IOException("connection error") : event.getThrowable());
             }
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
+            synchronized (this) {
+                completed = true;
+                if (!finished.get()) {
+                    cancelTurn(); // completed by the container before a reply (client gone)
+                }
+            }
             finished.set(true);
         }
 
