@@ -79,10 +79,31 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
     private final transient SinkGate gate = new SinkGate();
     private transient volatile List<String> models = List.of("gatehouse");
     private transient volatile long timeoutMs = DEFAULT_TIMEOUT_MS;
+    static final long DEFAULT_KEEP_ALIVE_MS = 15_000;
+    private transient volatile long keepAliveMs = DEFAULT_KEEP_ALIVE_MS;
+    /**
+     * Sends keep-alive comments on streams that wait: HTTP/1.1 gives a server no other way to notice a
+     * client that went away while nothing is written (the failed write cancels the turn). One thread,
+     * owned by the component, started on first use.
+     */
+    private final transient java.util.concurrent.ScheduledThreadPoolExecutor keepAlive =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "gatehouse-openai-keepalive");
+                t.setDaemon(true);
+                return t;
+            });
 
     @Activate
     public OpenAiChannel(@Reference GatewayAuth auth) {
         this.auth = auth;
+        keepAlive.setRemoveOnCancelPolicy(true);
+        keepAlive.setKeepAliveTime(30, java.util.concurrent.TimeUnit.SECONDS);
+        keepAlive.allowCoreThreadTimeOut(true);
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        keepAlive.shutdownNow();
     }
 
     // ---- ChannelAdapter
@@ -100,6 +121,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
         models = m.isEmpty() ? List.of("gatehouse") : List.copyOf(m);
         timeoutMs = channelConfig.get("timeoutMs") instanceof Number n && n.longValue() > 0 ? n.longValue() : DEFAULT_TIMEOUT_MS;
+        keepAliveMs = channelConfig.get("keepAliveMs") instanceof Number k && k.longValue() >= 0 ? k.longValue() : DEFAULT_KEEP_ALIVE_MS;
         gate.open(sink);
     }
 
@@ -196,6 +218,9 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         Exchange ex = new Exchange(async, resp, id, created, model, stream);
         async.addListener(ex);
         resp.getOutputStream().setWriteListener(ex); // from here on every write is non-blocking
+        if (stream && keepAliveMs > 0) {
+            ex.keepAlive(keepAliveMs);
+        }
         gate.sink(START_WAIT_MS).whenComplete((sink, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -274,6 +299,43 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
             this.created = created;
             this.model = model;
             this.stream = stream;
+        }
+
+        private java.util.concurrent.ScheduledFuture<?> heartbeat;
+
+        /** Every {@code ms} while nothing else is written: a comment line, which clients ignore. */
+        synchronized void keepAlive(long ms) {
+            try {
+                heartbeat = OpenAiChannel.this.keepAlive.scheduleWithFixedDelay(this::heartbeat, ms, ms,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                heartbeat = null;
+            }
+        }
+
+        private synchronized void heartbeat() {
+            if (finished.get() || broken) {
+                stopHeartbeat();
+                return;
+            }
+            if (!outbox.isEmpty()) {
+                return;
+            }
+            try {
+                streamHeaders();
+                outbox.addLast(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                gone(e);
+                return;
+            }
+            pump();
+        }
+
+        private void stopHeartbeat() {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+                heartbeat = null;
+            }
         }
 
         synchronized void turn(CompletionStage<Reply> t) {
@@ -457,6 +519,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
 
         private void complete() {
+            stopHeartbeat();
             if (completed) {
                 return;
             }
@@ -496,6 +559,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         @Override
         public void onComplete(AsyncEvent event) {
             synchronized (this) {
+                stopHeartbeat();
                 completed = true;
                 if (!finished.get()) {
                     cancelTurn(); // completed by the container before a reply (client gone)
