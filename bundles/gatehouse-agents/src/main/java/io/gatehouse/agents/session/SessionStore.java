@@ -66,6 +66,17 @@ public final class SessionStore {
     private final Path root;
     /** Agent folder name to its index (session key to entry), loaded on first use; each map is its agent's lock. */
     private final Map<String, Map<String, Entry>> indexes = new ConcurrentHashMap<>();
+    /** Locks for transcript appends, by file (striped: bounded, and two sessions rarely share one). */
+    private final Object[] fileLocks = new Object[256];
+
+    {
+        for (int i = 0; i < fileLocks.length; i++) {
+            fileLocks[i] = new Object();
+        }
+    }
+
+    /** Session folders known to exist (created once, not on every line). */
+    private final java.util.Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
     /** Agents whose index changed since it was last written. */
     private final java.util.Set<String> dirty = ConcurrentHashMap.newKeySet();
     /**
@@ -115,18 +126,24 @@ public final class SessionStore {
         record.putIfAbsent("sessionKey", sessionKey);
         record.putIfAbsent("agentId", agent);
         byte[] text = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path dir = sessionsDir(agent);
+        if (!knownDirs.contains(dir)) {
+            Files.createDirectories(dir);
+            knownDirs.add(dir);
+        }
+        Path file = dir.resolve(SessionFiles.fileName(sessionKey));
+        // One session's lines are written one at a time (a lock per file, striped); sessions of one agent
+        // no longer wait for each other: only the in-memory index update below takes the agent's lock.
+        synchronized (fileLocks[Math.floorMod(file.hashCode(), fileLocks.length)]) {
+            try {
+                write(file, text);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                Files.createDirectories(dir); // the folder was removed while running
+                write(file, text);
+            }
+        }
         Map<String, Entry> index = index(agent);
         synchronized (index) {
-            Path dir = sessionsDir(agent);
-            Files.createDirectories(dir);
-            Path file = dir.resolve(SessionFiles.fileName(sessionKey));
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                ByteBuffer buf = ByteBuffer.wrap(endsTorn(file) ? prependNewline(text) : text);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-            }
             Entry old = index.get(sessionKey);
             index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
                     old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
@@ -185,17 +202,26 @@ public final class SessionStore {
         return out;
     }
 
-    /** Whether the file is non-empty and does not end with a newline (a torn last line). */
-    private static boolean endsTorn(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size == 0) {
-                return false;
+    private static void write(Path file, byte[] text) throws IOException {
+        // one open for the torn-line check and the write; appends to a file are serialised by its lock
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            long at = ch.size();
+            ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? prependNewline(text) : text);
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
             }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            ch.read(last, size - 1);
-            return last.get(0) != '\n';
         }
+    }
+
+    /** Whether the open file is non-empty and does not end with a newline (a torn last line). */
+    private static boolean endsTorn(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return false;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        ch.read(last, size - 1);
+        return last.get(0) != '\n';
     }
 
     /** Every readable line of the session's transcript, oldest first; unreadable (torn) lines are skipped. */
