@@ -126,6 +126,7 @@ public final class SessionStore {
         record.putIfAbsent("sessionKey", sessionKey);
         record.putIfAbsent("agentId", agent);
         byte[] text = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        Map<String, Entry> index = index(agent); // loaded (or rebuilt from the transcripts) before this line is written
         Path dir = sessionsDir(agent);
         if (!knownDirs.contains(dir)) {
             Files.createDirectories(dir);
@@ -142,7 +143,6 @@ public final class SessionStore {
                 write(file, text);
             }
         }
-        Map<String, Entry> index = index(agent);
         synchronized (index) {
             Entry old = index.get(sessionKey);
             index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
