@@ -75,6 +75,8 @@ public final class SessionStore {
         }
     }
 
+    /** One index file write at a time. */
+    private final Object indexFileLock = new Object();
     /** Session folders known to exist (created once, not on every line). */
     private final java.util.Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
     /** Agents whose index changed since it was last written. */
@@ -166,13 +168,11 @@ public final class SessionStore {
         for (String agent : List.copyOf(dirty)) {
             dirty.remove(agent);
             Map<String, Entry> index = index(agent);
-            synchronized (index) {
-                try {
-                    writeIndex(agent, index);
-                } catch (IOException e) {
-                    dirty.add(agent);
-                    failure = e;
-                }
+            try {
+                writeIndex(agent, index);
+            } catch (IOException e) {
+                dirty.add(agent);
+                failure = e;
             }
         }
         if (failure != null) {
@@ -396,9 +396,7 @@ public final class SessionStore {
                         num(lines.get(lines.size() - 1).get("ts")), lines.size()));
             }
             if (!index.isEmpty()) {
-                synchronized (index) {
-                    writeIndex(agent, index);
-                }
+                writeIndex(agent, index);
             }
         } catch (IOException e) {
             LOG.warn("cannot rebuild the session index of agent {}: {}", agent, e.toString());
@@ -409,9 +407,23 @@ public final class SessionStore {
         return o instanceof Number n ? n.longValue() : 0L;
     }
 
+    /**
+     * Writes an agent's index: a copy of the entries is taken under the agent's lock, then serialised and
+     * written without it (appends of the agent's sessions never wait for the file), one writer at a time.
+     */
     private void writeIndex(String agent, Map<String, Entry> index) throws IOException {
+        List<Entry> entries;
+        synchronized (index) {
+            entries = new ArrayList<>(index.values());
+        }
+        synchronized (indexFileLock) {
+            writeIndex(agent, entries);
+        }
+    }
+
+    private void writeIndex(String agent, List<Entry> entries) throws IOException {
         Map<String, Object> sessions = new LinkedHashMap<>();
-        index.forEach((k, e) -> sessions.put(k, e.toMap()));
+        entries.forEach(e -> sessions.put(e.key(), e.toMap()));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", 1);
         doc.put("agentId", agent);
