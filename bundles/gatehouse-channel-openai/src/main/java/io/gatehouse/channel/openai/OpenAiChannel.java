@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -210,7 +209,9 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         boolean stream = body.path("stream").asBoolean(false);
         InboundMessage message = new InboundMessage(new RouteRequest(ID, account, peer, null, null, List.of(), null), text,
                 System.currentTimeMillis(), attributes(req));
-        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        // not UUID.randomUUID(): its SecureRandom is one lock every request would queue on
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        String id = "chatcmpl-" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
         long created = System.currentTimeMillis() / 1000;
 
         AsyncContext async = req.startAsync();
