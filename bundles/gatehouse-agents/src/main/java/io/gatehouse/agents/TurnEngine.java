@@ -3,7 +3,6 @@ package io.gatehouse.agents;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,19 +43,25 @@ final class TurnEngine {
     /** When a full queue's refusal says to retry. */
     static final long RETRY_AFTER_SECONDS = 2;
 
-    /** One session's turns: the one started ({@code active}) and those behind it. */
+    /** One session's turns: the one started ({@code active}) and those behind it. Changed only inside {@code lanes.compute}. */
     private static final class Lane {
         TurnRun active;
         final ArrayDeque<TurnRun> waiting = new ArrayDeque<>(2);
     }
 
-    private final Object lock = new Object();
-    private final Map<String, Lane> lanes = new HashMap<>(); // guarded by lock
-    private int running; // guarded by lock
-    private int queued; // guarded by lock
-    private boolean closed; // guarded by lock
-    private long accepted; // guarded by lock
-    private long rejected; // guarded by lock
+    /**
+     * Session key to its lane, present while the session has a turn. Per-key atomic updates
+     * ({@code compute}), so sessions never wait for each other's bookkeeping; no global lock on the
+     * message path.
+     */
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rejected = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean closed;
+    /** Woken when running + queued reaches 0 (the drain at stop waits on it). */
+    private final Object idle = new Object();
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong cancelled = new java.util.concurrent.atomic.AtomicLong();
@@ -135,47 +140,47 @@ final class TurnEngine {
      * @throws TurnRejectedException when the queue is full or the engine is stopping
      */
     void submit(TurnRun t) {
-        boolean startNow;
-        synchronized (lock) {
-            if (closed) {
-                rejected++;
-                throw new TurnRejectedException("the agent runtime is stopping", 1);
-            }
-            int cap = maxQueued.getAsInt();
-            if (queued >= cap) {
-                rejected++;
-                throw new TurnRejectedException("the gateway is busy: " + queued + " turns are waiting (agents.maxQueuedTurns "
-                        + cap + "); try again later", RETRY_AFTER_SECONDS);
-            }
-            queued++;
-            accepted++;
-            Lane lane = lanes.get(t.key);
+        if (closed) {
+            rejected.incrementAndGet();
+            throw new TurnRejectedException("the agent runtime is stopping", 1);
+        }
+        int cap = maxQueued.getAsInt();
+        int q = queued.incrementAndGet();
+        if (q > cap) {
+            queued.decrementAndGet();
+            rejected.incrementAndGet();
+            throw new TurnRejectedException("the gateway is busy: " + (q - 1) + " turns are waiting (agents.maxQueuedTurns "
+                    + cap + "); try again later", RETRY_AFTER_SECONDS);
+        }
+        accepted.incrementAndGet();
+        boolean[] startNow = {false};
+        lanes.compute(t.key, (k, lane) -> {
             if (lane == null) {
                 lane = new Lane();
-                lanes.put(t.key, lane);
             }
             if (lane.active == null) {
                 lane.active = t;
-                startNow = true;
+                startNow[0] = true;
             } else {
                 lane.waiting.addLast(t);
-                startNow = false;
             }
-        }
-        if (startNow) {
+            return lane;
+        });
+        if (startNow[0]) {
             t.start();
         }
     }
 
     /** The turn got what it needs to send its first model request: it counts as running from now. */
     void markRunning(TurnRun t) {
-        synchronized (lock) {
-            if (!t.countedRunning && !t.countedDone) {
-                t.countedRunning = true;
-                queued--;
-                running++;
+        synchronized (t.counts) {
+            if (t.countedRunning || t.countedDone) {
+                return;
             }
+            t.countedRunning = true;
         }
+        queued.decrementAndGet();
+        running.incrementAndGet();
     }
 
     /**
@@ -183,31 +188,28 @@ final class TurnEngine {
      * Idempotent.
      */
     void finished(TurnRun t, Outcome outcome) {
-        TurnRun next = null;
-        synchronized (lock) {
+        boolean wasRunning;
+        synchronized (t.counts) {
             if (t.countedDone) {
                 return;
             }
             t.countedDone = true;
-            if (t.countedRunning) {
-                running--;
-            } else {
-                queued--;
+            wasRunning = t.countedRunning;
+        }
+        TurnRun[] next = {null};
+        lanes.computeIfPresent(t.key, (k, lane) -> {
+            if (lane.active == t) {
+                next[0] = lane.waiting.pollFirst();
+                lane.active = next[0];
+                return next[0] == null ? null : lane;
             }
-            Lane lane = lanes.get(t.key);
-            if (lane != null) {
-                if (lane.active == t) {
-                    next = lane.waiting.pollFirst();
-                    lane.active = next;
-                    if (next == null) {
-                        lanes.remove(t.key);
-                    }
-                } else {
-                    lane.waiting.remove(t);
-                }
-            }
-            if (running == 0 && queued == 0) {
-                lock.notifyAll();
+            lane.waiting.remove(t);
+            return lane;
+        });
+        int left = (wasRunning ? running.decrementAndGet() : queued.decrementAndGet()) + (wasRunning ? queued.get() : running.get());
+        if (left == 0 || closed) {
+            synchronized (idle) {
+                idle.notifyAll();
             }
         }
         switch (outcome) {
@@ -215,8 +217,8 @@ final class TurnEngine {
             case FAILED -> failed.incrementAndGet();
             case CANCELLED -> cancelled.incrementAndGet();
         }
-        if (next != null) {
-            TurnRun n = next;
+        if (next[0] != null) {
+            TurnRun n = next[0];
             execute(n::start);
         }
     }
@@ -224,54 +226,44 @@ final class TurnEngine {
     enum Outcome { COMPLETED, FAILED, CANCELLED }
 
     int running() {
-        synchronized (lock) {
-            return running;
-        }
+        return running.get();
     }
 
     int queued() {
-        synchronized (lock) {
-            return queued;
-        }
+        return queued.get();
     }
 
     /** Running plus queued. */
     int pending() {
-        synchronized (lock) {
-            return running + queued;
-        }
+        return running.get() + queued.get();
     }
 
     TurnStats.Snapshot snapshot() {
         long now = System.nanoTime();
-        int r;
-        int q;
-        long acc;
-        long rej;
-        int sessions;
         long oldest = Long.MAX_VALUE;
-        synchronized (lock) {
-            r = running;
-            q = queued;
-            acc = accepted;
-            rej = rejected;
-            sessions = lanes.size();
-            if (q > 0) {
-                for (Lane lane : lanes.values()) {
+        int sessions = 0;
+        if (queued.get() > 0) {
+            for (String key : lanes.keySet()) {
+                long[] o = {Long.MAX_VALUE};
+                lanes.computeIfPresent(key, (k, lane) -> {
                     if (lane.active != null && !lane.active.countedRunning) {
-                        oldest = Math.min(oldest, lane.active.acceptedNanos);
+                        o[0] = Math.min(o[0], lane.active.acceptedNanos);
                     }
                     TurnRun first = lane.waiting.peekFirst();
                     if (first != null) {
-                        oldest = Math.min(oldest, first.acceptedNanos);
+                        o[0] = Math.min(o[0], first.acceptedNanos);
                     }
-                }
+                    return lane;
+                });
+                oldest = Math.min(oldest, o[0]);
             }
         }
+        sessions = lanes.size();
         List<TurnStats.Gate> providers = gates(providerGates, now);
         List<TurnStats.Gate> agents = gates(agentGates, now);
-        return new TurnStats.Snapshot(r, q, maxQueued.getAsInt(), oldest == Long.MAX_VALUE ? 0 : (now - oldest) / 1_000_000,
-                acc, completed.get(), failed.get(), cancelled.get(), rej, sessions, providers, agents);
+        return new TurnStats.Snapshot(running.get(), queued.get(), maxQueued.getAsInt(),
+                oldest == Long.MAX_VALUE ? 0 : (now - oldest) / 1_000_000, accepted.get(), completed.get(), failed.get(),
+                cancelled.get(), rejected.get(), sessions, providers, agents);
     }
 
     private static List<TurnStats.Gate> gates(Map<String, Gate> gates, long now) {
@@ -292,27 +284,27 @@ final class TurnEngine {
      */
     boolean close(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        boolean drained;
-        synchronized (lock) {
-            closed = true;
-            while (running + queued > 0) {
+        closed = true;
+        synchronized (idle) {
+            while (pending() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                idle.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
             }
-            drained = running + queued == 0;
         }
+        boolean drained = pending() == 0;
         if (!drained) {
             List<TurnRun> left = new ArrayList<>();
-            synchronized (lock) {
-                for (Lane lane : lanes.values()) {
+            for (String key : lanes.keySet()) {
+                lanes.computeIfPresent(key, (k, lane) -> {
                     if (lane.active != null) {
                         left.add(lane.active);
                     }
                     left.addAll(lane.waiting);
-                }
+                    return lane;
+                });
             }
             LOG.warn("{} agent turn(s) still running or queued after {} ms at stop are cancelled", left.size(), timeoutMs);
             for (TurnRun t : left) {
@@ -328,8 +320,6 @@ final class TurnEngine {
     }
 
     boolean isClosed() {
-        synchronized (lock) {
-            return closed;
-        }
+        return closed;
     }
 }

@@ -63,8 +63,9 @@ final class TurnRun {
     final CompletableFuture<Reply> result = new CompletableFuture<>();
     private final CompletableFuture<Void> cancelSignal = new CompletableFuture<>();
 
-    // Engine bookkeeping, guarded by the engine's lock.
-    boolean countedRunning;
+    // Engine bookkeeping, guarded by counts.
+    final Object counts = new Object();
+    volatile boolean countedRunning;
     boolean countedDone;
 
     // Turn state, guarded by this.

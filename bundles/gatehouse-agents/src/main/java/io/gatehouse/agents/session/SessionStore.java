@@ -12,11 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
@@ -64,10 +62,10 @@ public final class SessionStore {
     static final long INDEX_FLUSH_MS = 200;
 
     private final Path root;
-    /** Agent folder name to its index (session key to entry), loaded on first use; each map is its agent's lock. */
+    /** Agent folder name to its index (session key to entry, concurrent), loaded on first use. */
     private final Map<String, Map<String, Entry>> indexes = new ConcurrentHashMap<>();
     /** Locks for transcript appends, by file (striped: bounded, and two sessions rarely share one). */
-    private final Object[] fileLocks = new Object[256];
+    private final Object[] fileLocks = new Object[1024];
 
     {
         for (int i = 0; i < fileLocks.length; i++) {
@@ -145,11 +143,9 @@ public final class SessionStore {
                 write(file, text);
             }
         }
-        synchronized (index) {
-            Entry old = index.get(sessionKey);
-            index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
-                    old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
-        }
+        String fileName = file.getFileName().toString();
+        index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
+                old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
@@ -325,9 +321,7 @@ public final class SessionStore {
         List<Entry> out = new ArrayList<>();
         for (String a : agents) {
             Map<String, Entry> index = index(a);
-            synchronized (index) {
-                out.addAll(index.values());
-            }
+            out.addAll(index.values());
         }
         out.sort((x, y) -> Long.compare(y.updated(), x.updated()));
         return out;
@@ -338,11 +332,9 @@ public final class SessionStore {
         String agent = SessionFiles.agentOf(sessionKey);
         if (agent != null) {
             Map<String, Entry> index = index(SessionFiles.agentDir(agent));
-            synchronized (index) {
-                Entry e = index.get(sessionKey);
-                if (e != null) {
-                    return e;
-                }
+            Entry e = index.get(sessionKey);
+            if (e != null) {
+                return e;
             }
         }
         for (Entry e : list(null)) {
@@ -360,7 +352,7 @@ public final class SessionStore {
     private Map<String, Entry> loadIndex(String agent) {
         Path dir = root.resolve(agent).resolve("sessions");
         Path file = dir.resolve(INDEX);
-        Map<String, Entry> index = Collections.synchronizedMap(new TreeMap<>());
+        Map<String, Entry> index = new ConcurrentHashMap<>();
         if (Files.exists(file)) {
             try {
                 Map<String, Object> doc = JSON.readValue(file.toFile(), MAP);
@@ -408,14 +400,12 @@ public final class SessionStore {
     }
 
     /**
-     * Writes an agent's index: a copy of the entries is taken under the agent's lock, then serialised and
-     * written without it (appends of the agent's sessions never wait for the file), one writer at a time.
+     * Writes an agent's index: a copy of the entries (the map is concurrent: appends never wait for the
+     * file), sorted by key, serialised and written by one writer at a time.
      */
     private void writeIndex(String agent, Map<String, Entry> index) throws IOException {
-        List<Entry> entries;
-        synchronized (index) {
-            entries = new ArrayList<>(index.values());
-        }
+        List<Entry> entries = new ArrayList<>(index.values());
+        entries.sort((a, b) -> a.key().compareTo(b.key()));
         synchronized (indexFileLock) {
             writeIndex(agent, entries);
         }
