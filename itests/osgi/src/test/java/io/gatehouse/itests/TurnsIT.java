@@ -140,13 +140,34 @@ class TurnsIT {
     }
 
     @Test
+    void twoHundredConcurrentTurnsAreAllAtTheModelAtOnce() throws Exception {
+        mockModel(Map.of("stream", true), Map.of());
+        MODEL.hold = true; // the model answers nobody until all 200 are waiting for it: 8 turn threads never get there
+        List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            replies.add(chat("crowd-" + i, "hello " + i, i % 2 == 0));
+        }
+        Poll.until("200 model requests in flight at once", () -> MODEL.inFlight.get() == 200);
+        TurnStats.Snapshot s = turns.snapshot();
+        assertEquals(200, s.running(), s.toString());
+        assertEquals(0, s.queued(), s.toString());
+        MODEL.release.complete(null);
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> r = replies.get(i).get(60, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains(i % 2 == 0 ? "[DONE]" : "mock: hello " + i), r.body());
+        }
+        assertEquals(200, MODEL.requests.get());
+    }
+
+    @Test
     void twoHundredConcurrentTurnsFinishInAboutOneModelDelay() throws Exception {
         mockModel(Map.of("stream", true), Map.of());
-        MODEL.delayMs = 1000;
+        MODEL.delayMs = 2000;
         long t0 = System.nanoTime();
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            replies.add(chat("crowd-" + i, "hello " + i, false));
+            replies.add(chat("delay-" + i, "hello " + i, false));
         }
         for (int i = 0; i < 200; i++) {
             HttpResponse<String> r = replies.get(i).get(60, TimeUnit.SECONDS);
@@ -154,11 +175,9 @@ class TurnsIT {
             assertEquals("mock: hello " + i, content(r));
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertEquals(200, MODEL.requests.get());
-        assertEquals(200, MODEL.maxInFlight.get(), "all 200 model requests were in flight at once");
-        // coarse on purpose: one delay is 1 s; turns queued on 8 threads took 25 s
-        assertTrue(ms < 6_000, "200 turns of a 1 s model took " + ms + " ms");
-        assertTrue(turns.snapshot().completed() >= 200);
+        // coarse on purpose (shared CI machines): one delay is 2 s; 8 turn threads needed 25 delays (50 s)
+        assertTrue(ms < 12_000, "200 turns of a 2 s model took " + ms + " ms");
+        assertTrue(MODEL.maxInFlight.get() > 100, "most model requests overlapped: " + MODEL.maxInFlight.get());
     }
 
     @Test
