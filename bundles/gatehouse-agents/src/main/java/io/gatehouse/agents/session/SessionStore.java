@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,12 +136,28 @@ public final class SessionStore {
         Path file = dir.resolve(SessionFiles.fileName(sessionKey));
         // One session's lines are written one at a time (a lock per file, striped); sessions of one agent
         // no longer wait for each other: only the in-memory index update below takes the agent's lock.
-        synchronized (fileLocks[Math.floorMod(file.hashCode(), fileLocks.length)]) {
+        synchronized (lockOf(file)) {
+            long[] sizes;
             try {
-                write(file, text);
+                sizes = write(file, text);
             } catch (java.nio.file.NoSuchFileException gone) {
                 Files.createDirectories(dir); // the folder was removed while running
-                write(file, text);
+                sizes = write(file, text);
+            }
+            Tail t = tails.get(file);
+            Object role = line.get("role");
+            boolean message = ("user".equals(role) || "assistant".equals(role)) && line.get("content") instanceof String;
+            if (t != null && t.size == sizes[0]) {
+                t.size = sizes[1];
+                if (message) {
+                    t.add(Map.of("role", (String) role, "content", (String) line.get("content")));
+                }
+            } else if (sizes[0] == 0) {
+                tails.put(file, new Tail(sizes[1], message ? List.of(Map.of("role", (String) role, "content",
+                        (String) line.get("content"))) : List.of(), true));
+                evictTails();
+            } else {
+                tails.remove(file); // written by someone else meanwhile: read it again next time
             }
         }
         String fileName = file.getFileName().toString();
@@ -198,14 +215,17 @@ public final class SessionStore {
         return out;
     }
 
-    private static void write(Path file, byte[] text) throws IOException {
+    /** Appends the line; the file's size before and after. */
+    private static long[] write(Path file, byte[] text) throws IOException {
         // one open for the torn-line check and the write; appends to a file are serialised by its lock
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            long at = ch.size();
+            long before = ch.size();
+            long at = before;
             ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? prependNewline(text) : text);
             while (buf.hasRemaining()) {
                 at += ch.write(buf, at);
             }
+            return new long[] {before, at};
         }
     }
 
@@ -258,14 +278,28 @@ public final class SessionStore {
         if (limit <= 0) {
             return List.of();
         }
-        // Read from the end in growing chunks: a turn costs the tail it needs, not the whole transcript.
         Path file = transcript(agentId, sessionKey);
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            return List.of();
+        synchronized (lockOf(file)) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                tails.remove(file);
+                return List.of();
+            }
+            Tail t = tails.get(file);
+            if (t != null && t.size == size && (t.complete || t.messages.size() >= limit)) {
+                return t.last(limit); // the file is as this store last wrote it: no read, no parse
+            }
+            List<Map<String, String>> out = readHistory(file, size, limit);
+            tails.put(file, new Tail(size, out, out.size() < limit));
+            evictTails();
+            return out;
         }
+    }
+
+    /** Reads from the end in growing chunks: a turn costs the tail it needs, not the whole transcript. */
+    private static List<Map<String, String>> readHistory(Path file, long size, int limit) throws IOException {
         long chunk = 16 * 1024;
         while (true) {
             long from = Math.max(0, size - chunk);
@@ -274,6 +308,67 @@ public final class SessionStore {
                 return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
             }
             chunk *= 4;
+        }
+    }
+
+    /**
+     * The recent user/assistant messages of a transcript as this store last wrote it ({@code size}): a
+     * turn's history without reading the file while nobody else wrote it. Bounded per session
+     * ({@link #TAIL_MESSAGES}, {@link #TAIL_CHARS}) and in sessions ({@link #TAIL_SESSIONS}).
+     */
+    private static final class Tail {
+        long size;
+        final ArrayDeque<Map<String, String>> messages;
+        /** Holds every message of the file (so fewer than asked for is the whole history). */
+        boolean complete;
+        long chars;
+
+        Tail(long size, List<Map<String, String>> messages, boolean complete) {
+            this.size = size;
+            this.messages = new ArrayDeque<>(messages);
+            this.complete = complete;
+            for (Map<String, String> m : messages) {
+                chars += m.get("content").length();
+            }
+            trim();
+        }
+
+        void add(Map<String, String> m) {
+            messages.addLast(m);
+            chars += m.get("content").length();
+            trim();
+        }
+
+        private void trim() {
+            while (messages.size() > TAIL_MESSAGES || (chars > TAIL_CHARS && messages.size() > 1)) {
+                chars -= messages.pollFirst().get("content").length();
+                complete = false;
+            }
+        }
+
+        List<Map<String, String>> last(int limit) {
+            List<Map<String, String>> all = new ArrayList<>(messages);
+            return all.size() <= limit ? all : new ArrayList<>(all.subList(all.size() - limit, all.size()));
+        }
+    }
+
+    static final int TAIL_MESSAGES = 64;
+    static final long TAIL_CHARS = 32 * 1024;
+    static final int TAIL_SESSIONS = 2048;
+    private final Map<Path, Tail> tails = new ConcurrentHashMap<>();
+
+    private Object lockOf(Path file) {
+        return fileLocks[Math.floorMod(file.hashCode(), fileLocks.length)];
+    }
+
+    private void evictTails() {
+        int over = tails.size() - TAIL_SESSIONS;
+        if (over > 0) {
+            java.util.Iterator<Path> it = tails.keySet().iterator();
+            for (int i = 0; i < over + TAIL_SESSIONS / 8 && it.hasNext(); i++) {
+                it.next();
+                it.remove();
+            }
         }
     }
 
