@@ -34,13 +34,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A framework restart while 1,000 turns wait for a slow model: the drain lets every one of them finish,
+ * A framework restart while 1,000 turns wait for a slow model (it answers only once the drain has begun):
+ * the drain lets every one of them finish,
  * none is lost and none answered twice (one model request, one reply, one transcript exchange per
  * message), and the new framework answers afterwards.
  */
 class TurnsRestartTest {
     static final int TURNS = 1000;
-    static final long MODEL_DELAY_MS = 3000;
+    static final long MODEL_DELAY_MS = 500;
 
     @TempDir
     Path dir;
@@ -49,8 +50,13 @@ class TurnsRestartTest {
     final AtomicInteger modelRequests = new AtomicInteger();
     final AtomicInteger modelInFlight = new AtomicInteger();
     final Map<String, Integer> asked = new ConcurrentHashMap<>();
+    /** The model answers nobody until this completes (then each after {@link #MODEL_DELAY_MS}). */
+    final CompletableFuture<Void> release = new CompletableFuture<>();
 
-    /** An OpenAI-compatible model that answers {@code mock: <message>} after a delay, holding no thread meanwhile. */
+    /**
+     * An OpenAI-compatible model that answers {@code mock: <message>} once released, after a delay, holding no
+     * thread meanwhile.
+     */
     @BeforeEach
     void startModel() throws IOException {
         later = Executors.newScheduledThreadPool(2);
@@ -62,6 +68,7 @@ class TurnsRestartTest {
 
     @AfterEach
     void stopModel() {
+        release.complete(null);
         model.stop(0);
         later.shutdownNow();
     }
@@ -73,7 +80,7 @@ class TurnsRestartTest {
         modelRequests.incrementAndGet();
         modelInFlight.incrementAndGet();
         asked.merge(last, 1, Integer::sum);
-        later.schedule(() -> {
+        release.thenRun(() -> later.schedule(() -> {
             try {
                 byte[] out = Gateway.JSON.writeValueAsBytes(Map.of("choices", List.of(Map.of("index", 0,
                         "message", Map.of("role", "assistant", "content", "mock: " + last), "finish_reason", "stop"))));
@@ -88,7 +95,7 @@ class TurnsRestartTest {
                 modelInFlight.decrementAndGet();
                 ex.close();
             }
-        }, MODEL_DELAY_MS, TimeUnit.MILLISECONDS);
+        }, MODEL_DELAY_MS, TimeUnit.MILLISECONDS));
     }
 
     @Test
@@ -117,6 +124,10 @@ class TurnsRestartTest {
 
             Gateway.Result restart = g.cli("shell", "gateway:restart", "turns-test");
             assertEquals(0, restart.exit(), restart.toString());
+            // the drain has begun (the launcher waits for the turns): now the model answers
+            Gateway.await(Duration.ofSeconds(30), () -> g.logContains("drain: " + TURNS + " agent turn(s) running"),
+                    "the drain waiting for the " + TURNS + " turns");
+            release.complete(null);
 
             int ok = 0;
             for (int i = 0; i < TURNS; i++) {
