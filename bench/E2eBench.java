@@ -575,6 +575,13 @@ public final class E2eBench {
                 if (!done) {
                     return Sample.failed("stream without [DONE]", null);
                 }
+                // Read the body to its end (the terminal chunk) before closing it. Closing the JDK client's
+                // InputStream early races with the connection going back to the pool: the client cancels
+                // (closes) a connection it has just pooled and the next request on it fails with "HTTP/1.1
+                // header parser received no bytes" (docs/benchmarks.md). The gateway never closed them.
+                while (br.read() >= 0) {
+                    // nothing follows [DONE] but the end of the body
+                }
                 if (!content.toString().equals(expected)) {
                     return Sample.failed("wrong reply", "wrong streamed reply: " + clip(content.toString()));
                 }

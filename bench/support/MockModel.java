@@ -34,14 +34,17 @@ public final class MockModel implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final Thread thread;
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    /** By time, then in the order they were set (a reply's pieces never overtake each other). */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at)
+            : Long.compare(a.seq, b.seq));
+    private long seq;
     private volatile boolean running = true;
     public final AtomicLong requests = new AtomicLong();
     public final AtomicInteger inFlight = new AtomicInteger();
     public final AtomicInteger maxInFlight = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
 
-    private record Timer(long at, Conn conn, Runnable action) {
+    private record Timer(long at, long seq, Conn conn, Runnable action) {
     }
 
     /** One client connection: its read buffer and what waits to be written. */
@@ -270,7 +273,7 @@ public final class MockModel implements AutoCloseable {
     }
 
     private void at(long nanos, Conn c, Runnable action) {
-        timers.add(new Timer(nanos, c, action));
+        timers.add(new Timer(nanos, seq++, c, action));
     }
 
     @Override

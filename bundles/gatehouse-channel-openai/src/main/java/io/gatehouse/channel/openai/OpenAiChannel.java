@@ -290,6 +290,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         private boolean broken;
         private boolean unflushed;
         private boolean completeWhenWritten;
+        private boolean closing;
         private boolean completed;
         private CompletionStage<Reply> turn;
 
@@ -494,13 +495,21 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                     if (b != null) {
                         out.write(b);
                         unflushed = true;
+                    } else if (completeWhenWritten && !closing) {
+                        // The last bytes and the end of the body (the terminal chunk of a stream) leave in one
+                        // write: a client that stops reading at data: [DONE] has then read the whole response,
+                        // and its connection goes back to its pool intact. Sent apart, the JDK client could
+                        // close the stream between the two and reuse a connection it had just closed
+                        // ("HTTP/1.1 header parser received no bytes").
+                        closing = true;
+                        out.close();
+                    } else if (closing) {
+                        complete();
+                        return;
                     } else if (unflushed) {
                         unflushed = false;
                         out.flush(); // an SSE event goes out now, not when a buffer fills
                     } else {
-                        if (completeWhenWritten) {
-                            complete();
-                        }
                         return;
                     }
                 }
