@@ -383,6 +383,10 @@ public final class Launcher implements LauncherControl {
         p.put("org.apache.felix.jetty.websocket.enable", "true");
         p.put("org.apache.felix.jetty.stopTimeout", "2000");
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        // Jetty's threads parse requests and write replies; no request holds one while its agent
+        // thinks (servlet async, non-blocking writes), so a small pool serves thousands of
+        // conversations. Jetty's default of 200 only grew under bursts, to no use.
+        p.put("org.apache.felix.http.jetty.threadpool.max", "48");
         // FileInstall watches the deploy folder: plugin jars and feature files go to gatehouse-plugins
         // (staged, then one restart); .cfg/.config files to Config Admin. Dotfiles and *.part never match.
         p.put("felix.fileinstall.dir", home.deploy().toString());
