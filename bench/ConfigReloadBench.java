@@ -11,13 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.gatehouse.support.files.Sha256;
+import io.gatehouse.support.json5.Json5;
 import support.BenchFailure;
 import support.BenchSupport;
 import support.ShellResult;
@@ -1250,271 +1249,33 @@ public final class ConfigReloadBench {
     // ----------------------------------------------------------------------------------- JSON(5)
 
     /**
-     * A small reader for the JSON the shell prints and the JSON5 dialect of gatehouse.json
-     * (comments, unquoted keys, single quotes, trailing commas). Integers become Long.
+     * The JSON the shell prints and the JSON5 dialect of gatehouse.json, read by the gateway's own
+     * dialect (io.gatehouse.support.json5 from the distribution's lib/). Integers become Long.
      */
     static final class Json {
-        private final String s;
-        private int i;
+        private static final com.fasterxml.jackson.databind.ObjectMapper READER = Json5.builder()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS).build();
 
-        private Json(String s) {
-            this.s = s;
+        private Json() {
         }
 
+        /** @throws IllegalArgumentException when the text is not in the dialect */
         static Object parse(String text) {
-            Json p = new Json(text);
-            p.skip();
-            Object v = p.value();
-            p.skip();
-            if (p.i != p.s.length()) {
-                throw p.error("trailing content");
-            }
-            return v;
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(what + " at offset " + i);
-        }
-
-        private void skip() {
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (Character.isWhitespace(c)) {
-                    i++;
-                } else if (c == '#' || (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/')) {
-                    while (i < s.length() && s.charAt(i) != '\n') {
-                        i++;
-                    }
-                } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
-                    int end = s.indexOf("*/", i + 2);
-                    if (end < 0) {
-                        throw error("unterminated comment");
-                    }
-                    i = end + 2;
-                } else {
-                    return;
-                }
-            }
-        }
-
-        private Object value() {
-            skip();
-            if (i >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    return object();
-                }
-                case '[' -> {
-                    return array();
-                }
-                case '"', '\'' -> {
-                    return string();
-                }
-                default -> {
-                    if (s.startsWith("true", i)) {
-                        i += 4;
-                        return Boolean.TRUE;
-                    }
-                    if (s.startsWith("false", i)) {
-                        i += 5;
-                        return Boolean.FALSE;
-                    }
-                    if (s.startsWith("null", i)) {
-                        i += 4;
-                        return null;
-                    }
-                    return number();
-                }
-            }
-        }
-
-        private Map<String, Object> object() {
-            i++;
-            Map<String, Object> m = new LinkedHashMap<>();
-            while (true) {
-                skip();
-                if (i >= s.length()) {
-                    throw error("unterminated object");
-                }
-                if (s.charAt(i) == '}') {
-                    i++;
-                    return m;
-                }
-                String key;
-                char c = s.charAt(i);
-                if (c == '"' || c == '\'') {
-                    key = string();
-                } else {
-                    int start = i;
-                    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_'
-                            || s.charAt(i) == '$')) {
-                        i++;
-                    }
-                    if (start == i) {
-                        throw error("expected a key");
-                    }
-                    key = s.substring(start, i);
-                }
-                skip();
-                if (i >= s.length() || s.charAt(i) != ':') {
-                    throw error("expected ':'");
-                }
-                i++;
-                m.put(key, value());
-                skip();
-                if (i < s.length() && s.charAt(i) == ',') {
-                    i++;
-                } else if (i >= s.length() || s.charAt(i) != '}') {
-                    throw error("expected ',' or '}'");
-                }
-            }
-        }
-
-        private List<Object> array() {
-            i++;
-            List<Object> l = new ArrayList<>();
-            while (true) {
-                skip();
-                if (i >= s.length()) {
-                    throw error("unterminated array");
-                }
-                if (s.charAt(i) == ']') {
-                    i++;
-                    return l;
-                }
-                l.add(value());
-                skip();
-                if (i < s.length() && s.charAt(i) == ',') {
-                    i++;
-                } else if (i >= s.length() || s.charAt(i) != ']') {
-                    throw error("expected ',' or ']'");
-                }
-            }
-        }
-
-        private String string() {
-            char q = s.charAt(i++);
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(i++);
-                if (c == q) {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                if (i >= s.length()) {
-                    throw error("unterminated escape");
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            throw error("short \\u escape");
-                        }
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private Object number() {
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            String t = s.substring(start, i);
-            if (t.isEmpty()) {
-                throw error("unexpected character '" + s.charAt(i) + "'");
-            }
             try {
-                if (t.contains(".") || t.contains("e") || t.contains("E")) {
-                    return Double.parseDouble(t);
-                }
-                return Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
-            } catch (NumberFormatException e) {
-                throw error("bad number " + t);
+                return READER.readValue(text, Object.class);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
     }
 
-    /**
-     * The gateway's canonical form of a config, the input of its hash: compact JSON with the keys
-     * of every object sorted (Jackson with ORDER_MAP_ENTRIES_BY_KEYS).
-     */
+    /** The gateway's canonical form of a config, the input of its hash (the same mapper the gateway uses). */
     static String canonical(Object v) {
-        StringBuilder b = new StringBuilder();
-        canonical(v, b);
-        return b.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    static void canonical(Object v, StringBuilder b) {
-        if (v instanceof Map<?, ?> m) {
-            b.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> e : new TreeMap<>((Map<String, Object>) m).entrySet()) {
-                if (!first) {
-                    b.append(',');
-                }
-                first = false;
-                quote(e.getKey(), b);
-                b.append(':');
-                canonical(e.getValue(), b);
-            }
-            b.append('}');
-        } else if (v instanceof List<?> l) {
-            b.append('[');
-            for (int k = 0; k < l.size(); k++) {
-                if (k > 0) {
-                    b.append(',');
-                }
-                canonical(l.get(k), b);
-            }
-            b.append(']');
-        } else if (v instanceof String str) {
-            quote(str, b);
-        } else {
-            b.append(v); // Long, Double, Boolean, null
+        try {
+            return Json5.mapper().writeValueAsString(v);
+        } catch (IOException e) {
+            throw new IllegalStateException("plain Java values always serialise", e);
         }
-    }
-
-    static void quote(String str, StringBuilder b) {
-        b.append('"');
-        for (int k = 0; k < str.length(); k++) {
-            char c = str.charAt(k);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 
     @SuppressWarnings("unchecked")
@@ -1527,11 +1288,7 @@ public final class ConfigReloadBench {
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.of(text);
     }
 
     // ------------------------------------------------------------------------------------ the host

@@ -5,7 +5,8 @@
 #   bench_check_setup        repo, dist, java, javac; exits 2 when the distribution or a JDK is missing
 #   bench_make_home          temp dir + traps (gateway stopped, temp dir deleted on exit, error or signal),
 #                            home = copy of the distribution with a free loopback gateway.port
-#   bench_run HARNESS ARGS   compiles bench/support + bench/HARNESS.java into the temp dir, runs it, exits
+#   bench_run HARNESS ARGS   compiles bench/support + bench/HARNESS.java into the temp dir (with the
+#                            distribution's lib/ on the class path), runs it, exits
 #                            with its status
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -123,9 +124,10 @@ bench_bg() {
 bench_run() {
   local harness=$1
   shift
-  bench_bg "$javac" -nowarn -d "$tmp/classes" "$repo"/bench/support/*.java "$repo/bench/$harness.java" ||
+  # The distribution's lib/ (the launcher class path) brings the gateway's shell protocol and JSON5 dialect.
+  bench_bg "$javac" -nowarn -cp "$dist/lib/*" -d "$tmp/classes" "$repo"/bench/support/*.java "$repo/bench/$harness.java" ||
     { echo "$script: could not compile bench/$harness.java" >&2; exit 1; }
   local status=0
-  bench_bg "$java" -cp "$tmp/classes" "$harness" "$@" || status=$?
+  bench_bg "$java" -cp "$tmp/classes:$dist/lib/*" "$harness" "$@" || status=$?
   exit "$status"
 }

@@ -1,14 +1,10 @@
 package support;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,10 +15,13 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.gatehouse.support.shell.ShellProtocol;
+
 /**
  * What the benchmark harnesses (bench/*Bench.java) share:
  * child processes, the admin-shell client, the /healthz probe, readings of the host, statistics
- * and number formatting, option parsing. No dependencies beyond the JDK 17.
+ * and number formatting, option parsing. Compiled and run with the distribution's lib/ on the class
+ * path, for the gateway's own shell protocol and JSON5 dialect (gatehouse-support).
  */
 public final class BenchSupport {
 
@@ -126,9 +125,8 @@ public final class BenchSupport {
     // --------------------------------------------------------------------- remote shell (wire)
 
     /**
-     * Runs a Gogo command over the admin socket of the gateway in {@code home} with the protocol of
-     * the launcher's ShellClient: {@code GATEHOUSE-SHELL 1}, token and command lines; frames of type
-     * O/E/X, length, payload.
+     * Runs a Gogo command over the admin socket of the gateway in {@code home} with the production
+     * client side of the wire protocol (io.gatehouse.support.shell.ShellProtocol, from the distribution's lib/).
      */
     public static ShellResult shell(Path home, String command, boolean tcpNoDelay) throws IOException {
         String portText = readTrimmed(home.resolve("data/run/admin.port"));
@@ -136,41 +134,9 @@ public final class BenchSupport {
         if (portText == null || token == null) {
             throw new IOException("no admin port or token file yet");
         }
-        try (Socket s = new Socket()) {
-            if (tcpNoDelay) {
-                s.setTcpNoDelay(true);
-            }
-            s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(portText)), CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(READ_TIMEOUT_MS);
-            OutputStream o = s.getOutputStream();
-            o.write(("GATEHOUSE-SHELL 1\n" + token + "\n" + command + "\n").getBytes(StandardCharsets.UTF_8));
-            o.flush();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            while (true) {
-                int type = in.read();
-                if (type < 0) {
-                    throw new EOFException("the gateway closed the shell connection before the command finished");
-                }
-                int len = in.readInt();
-                if (len < 0 || len > 16 << 20) {
-                    throw new IOException("bad shell frame length " + len);
-                }
-                byte[] payload = in.readNBytes(len);
-                if (payload.length != len) {
-                    throw new EOFException("short shell frame");
-                }
-                switch (type) {
-                    case 'O' -> out.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'E' -> err.append(new String(payload, StandardCharsets.UTF_8));
-                    case 'X' -> {
-                        return new ShellResult(ByteBuffer.wrap(payload).getInt(), out.toString(), err.toString());
-                    }
-                    default -> throw new IOException("unknown shell frame type " + type);
-                }
-            }
-        }
+        ShellProtocol.Result r = ShellProtocol.run(Integer.parseInt(portText), token, command, CONNECT_TIMEOUT_MS,
+                READ_TIMEOUT_MS, tcpNoDelay);
+        return new ShellResult(r.exit(), r.out(), r.err());
     }
 
     // --------------------------------------------------------------------------------------- HTTP

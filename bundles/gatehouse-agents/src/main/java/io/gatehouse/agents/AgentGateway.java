@@ -260,17 +260,9 @@ public final class AgentGateway implements MessageSink, InFlightWork, TurnStats 
         SkillsSnapshot sk = skills;
         if (sk != null) {
             try {
-                List<SkillsSnapshot.Skill> list = sk.skillsFor(settings.agentId());
-                if (list != null && !list.isEmpty()) {
-                    StringBuilder b = new StringBuilder("## Skills\n");
-                    for (SkillsSnapshot.Skill s : list) {
-                        b.append("- ").append(s.name()).append(": ").append(s.description());
-                        if (s.location() != null) {
-                            b.append(" (").append(s.location()).append(')');
-                        }
-                        b.append('\n');
-                    }
-                    parts.add(b.toString().strip());
+                String block = sk.prompt(settings.agentId()); // the reference's skills block, "" without skills
+                if (block != null && !block.isBlank()) {
+                    parts.add(block.strip());
                 }
             } catch (RuntimeException e) {
                 LOG.warn("agent {}: skills snapshot failed, the turn goes on without skills: {}", settings.agentId(), e.toString());
@@ -299,6 +291,20 @@ public final class AgentGateway implements MessageSink, InFlightWork, TurnStats 
         messages.addAll(history);
         messages.add(Map.of("role", "user", "content", text == null ? "" : text));
         return messages;
+    }
+
+    /** The text a turn uses: a user-invocable skill's chat command becomes the reference's skill request. */
+    String skillCommand(String agent, String text) {
+        SkillsSnapshot sk = skills;
+        if (sk == null || text == null || !text.trim().startsWith("/")) {
+            return text;
+        }
+        try {
+            return sk.invocation(agent, text).map(SkillsSnapshot.Invocation::prompt).orElse(text);
+        } catch (RuntimeException e) {
+            LOG.warn("agent {}: skill commands unavailable, the message goes as written: {}", agent, e.toString());
+            return text;
+        }
     }
 
     // --- InFlightWork, TurnStats

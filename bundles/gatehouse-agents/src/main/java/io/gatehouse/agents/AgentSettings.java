@@ -114,7 +114,8 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
 
     /**
      * Whether the agent may use the tool: {@code tools} absent or {@code true}: every registered tool;
-     * {@code false}: none; a list: the tools it names ({@code "canvas.*"} names a prefix).
+     * {@code false}: none; a list: the tools it names; an object (the reference's tool policy):
+     * {@code allow} (absent: all) minus {@code deny}. Names may end in {@code *} (a prefix: {@code "canvas.*"}).
      */
     boolean toolAllowed(String name) {
         Object t = agent.get("tools");
@@ -122,11 +123,20 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
             return true;
         }
         if (t instanceof List<?> list) {
-            for (Object o : list) {
-                String p = String.valueOf(o);
-                if (p.equals(name) || p.equals("*") || (p.endsWith("*") && name.startsWith(p.substring(0, p.length() - 1)))) {
-                    return true;
-                }
+            return matches(list, name);
+        }
+        if (t instanceof Map<?, ?> policy) {
+            boolean allowed = !(policy.get("allow") instanceof List<?> allow) || matches(allow, name);
+            return allowed && !(policy.get("deny") instanceof List<?> deny && matches(deny, name));
+        }
+        return false;
+    }
+
+    private static boolean matches(List<?> patterns, String name) {
+        for (Object o : patterns) {
+            String p = String.valueOf(o);
+            if (p.equals(name) || p.equals("*") || (p.endsWith("*") && name.startsWith(p.substring(0, p.length() - 1)))) {
+                return true;
             }
         }
         return false;

@@ -82,6 +82,8 @@ final class TurnRun {
     private AgentSettings settings;
     private ModelProvider provider;
     private List<Map<String, Object>> messages;
+    /** The user's text as the turn uses it (a skill command expanded); null until prepared. */
+    private volatile String userText;
     private List<ModelRequest.Tool> toolSpecs = List.of();
     private Map<String, AgentTool> tools = Map.of();
     private int round;
@@ -182,7 +184,8 @@ final class TurnRun {
     /** History, prompt and tools; records the user's message. Runs once, on the first model request. */
     private void prepare() throws Exception {
         List<Map<String, String>> history = gw.store().history(agent, key, settings.historyLimit());
-        List<Map<String, String>> prompt = gw.prompt(settings, message.text(), history);
+        userText = gw.skillCommand(agent, message.text()); // "/skill args" -> the reference's skill request
+        List<Map<String, String>> prompt = gw.prompt(settings, userText, history);
         List<Map<String, Object>> m = new ArrayList<>(prompt.size() + 4);
         for (Map<String, String> p : prompt) {
             m.add(new LinkedHashMap<>(p));
@@ -530,7 +533,8 @@ final class TurnRun {
             return;
         }
         userRecorded = true;
-        record(line("user", message.text()));
+        String u = userText;
+        record(line("user", u != null ? u : message.text()));
     }
 
     private void record(Map<String, Object> line) {

@@ -235,7 +235,7 @@ class AgentGatewayTest {
         Recording rec = new Recording();
         gateway.addProvider(rec, Map.of(ModelProvider.PROVIDER_ID, "rec"));
         config.set(Map.of("agents", Map.of("defaults", Map.of("model", "rec"))));
-        gateway.skills = agent -> List.of(new SkillsSnapshot.Skill("weather", "looks up the weather", "/skills/weather/SKILL.md"));
+        gateway.skills = new FixedSkills();
         List<String> queries = new CopyOnWriteArrayList<>();
         gateway.memory = (agent, query, limit) -> {
             queries.add(agent + "|" + query + "|" + limit);
@@ -243,7 +243,7 @@ class AgentGatewayTest {
         };
         await(gateway.deliver(msg("alice", "what do I like?"), d -> { }));
         String system = (String) rec.prompts.get(0).get(0).get("content");
-        assertTrue(system.contains("- weather: looks up the weather (/skills/weather/SKILL.md)"), system);
+        assertTrue(system.contains("<available_skills><name>weather</name></available_skills>"), system);
         assertTrue(system.contains("- notes/2026.md: alice likes tea"), system);
         assertEquals(List.of("main|what do I like?|5"), queries);
 
@@ -251,6 +251,60 @@ class AgentGatewayTest {
             throw new IllegalStateException("index broken");
         };
         assertEquals("ok still", await(gateway.deliver(msg("alice", "still"), d -> { })).text(), "memory failures do not fail turns");
+
+        // a skill's chat command becomes the skill request, for the model and in the transcript
+        await(gateway.deliver(msg("alice", "/weather Paris"), d -> { }));
+        List<Map<String, Object>> last = rec.prompts.get(rec.prompts.size() - 1);
+        assertEquals("Use the \"weather\" skill for this request.\n\nUser input:\nParis", last.get(last.size() - 1).get("content"));
+        assertEquals("/unknown x", lastUserText(rec, "/unknown x"));
+    }
+
+    private String lastUserText(Recording rec, String text) throws Exception {
+        await(gateway.deliver(msg("alice", text), d -> { }));
+        List<Map<String, Object>> last = rec.prompts.get(rec.prompts.size() - 1);
+        return (String) last.get(last.size() - 1).get("content");
+    }
+
+    /** One skill, "weather", with its prompt block and chat command. */
+    static final class FixedSkills implements SkillsSnapshot {
+        static final Command WEATHER = new Command("weather", "weather", "looks up the weather");
+
+        @Override
+        public List<Skill> skillsFor(String agentId) {
+            return List.of(new Skill("weather", "looks up the weather", "/skills/weather/SKILL.md"));
+        }
+
+        @Override
+        public long version(String agentId) {
+            return 1;
+        }
+
+        @Override
+        public AgentSkills forAgent(String agentId) {
+            return new AgentSkills(agentId, null, 1, skillsFor(agentId), List.of(WEATHER),
+                    "<available_skills><name>weather</name></available_skills>");
+        }
+
+        @Override
+        public java.util.Optional<Invocation> invocation(String agentId, String text) {
+            return text.startsWith("/weather ") ? java.util.Optional.of(new Invocation(WEATHER, text.substring(9),
+                    "Use the \"weather\" skill for this request.\n\nUser input:\n" + text.substring(9))) : java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> body(String agentId, String name) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> resource(String agentId, String name, String relativePath) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> environment(String agentId, String name) {
+            return Map.of();
+        }
     }
 
     @Test

@@ -32,7 +32,8 @@ import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.config.ReloadHandler;
 import io.gatehouse.api.config.ReloadPlan;
 import io.gatehouse.api.config.ReloadRule;
-import io.gatehouse.api.config.ReloadRuleProvider;
+import io.gatehouse.api.config.ConfigSection;
+import io.gatehouse.api.config.schema.Shape;
 import io.gatehouse.launcher.api.InFlightWork;
 
 /**
@@ -45,11 +46,12 @@ import io.gatehouse.launcher.api.InFlightWork;
  * exists or the adapter carries the service property {@link #DEFAULT_ENABLED} {@code = true} (webchat and
  * openai do: they need no credentials and sit behind the gateway token rule).
  */
-@Component(immediate = true, service = {ChannelManager.class, ReloadHandler.class, ReloadRuleProvider.class, InFlightWork.class},
+@Component(immediate = true, service = {ChannelManager.class, ReloadHandler.class, ConfigSection.class, InFlightWork.class},
         property = {
                 ReloadHandler.ACTIONS + "=" + ChannelManager.RESTART_CHANNEL + "*",
+                ConfigSection.PREFIX + "=channels",
                 Constants.SERVICE_RANKING + ":Integer=100"})
-public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, InFlightWork {
+public final class ChannelManager implements ReloadHandler, ConfigSection, InFlightWork {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelManager.class);
 
     public static final String RESTART_CHANNEL = "restart-channel:";
@@ -349,7 +351,32 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
         return v instanceof Number n && n.longValue() >= 0 ? n.longValue() : DEFAULT_DEFERRAL_MS;
     }
 
-    // ---- ReloadHandler, ReloadRuleProvider, InFlightWork
+    // ---- ConfigSection: channels.<id> belongs to the channel's own bundle (its schema); here only what
+    // every channel shares, and which ids have an adapter
+
+    private static final Shape CHANNELS = Shape.mapOf(Shape.object().field("enabled", Shape.bool()).open());
+
+    @Override
+    public String prefix() {
+        return "channels";
+    }
+
+    @Override
+    public Shape schema() {
+        return CHANNELS;
+    }
+
+    @Override
+    public String idsPath() {
+        return "channels";
+    }
+
+    @Override
+    public java.util.Set<String> knownIds() {
+        return java.util.Set.copyOf(channels.keySet());
+    }
+
+    // ---- ReloadHandler, ConfigSection rules, InFlightWork
 
     @Override
     public void apply(String action, ReloadPlan plan, ConfigSnapshot snapshot) throws Exception {
@@ -390,6 +417,9 @@ public final class ChannelManager implements ReloadHandler, ReloadRuleProvider, 
             // restart; apply() restarts only those whose channels.<id> differs from the one they run with.
             all.sort(null);
             rules.add(new ReloadRule("channels", ReloadRule.Kind.HOT, all));
+        } else {
+            // no adapter yet: a change of channels.<id> restarts that channel in place once it exists
+            rules.add(ReloadRule.hot("channels", RESTART_CHANNEL + "{id}"));
         }
         return rules;
     }

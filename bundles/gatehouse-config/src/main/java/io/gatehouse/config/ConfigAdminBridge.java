@@ -31,7 +31,6 @@ import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.config.edit.Paths;
 import io.gatehouse.config.plan.ConfigDiff;
-import io.gatehouse.config.schema.GatehouseSchema;
 
 /**
  * The Config Admin door. Every top-level section of the config in force is mirrored as the
@@ -49,8 +48,9 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     private static final Object DELETED = new Object();
 
     private final ConfigurationAdmin cm;
-    private final ConfigPipeline pipeline;
-    private final Set<String> sections = new GatehouseSchema().sections();
+    private final ConfigDoor pipeline;
+    /** The top-level names mirrored (those a config may use now); refreshed on every sync. */
+    private volatile Set<String> sections;
     private final ServiceRegistration<MetaTypeProvider> metatype;
     /**
      * What this bridge last wrote per PID. Config Admin delivers events asynchronously, so the event
@@ -60,12 +60,11 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     private final Map<String, Object> mirrored = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
-    public ConfigAdminBridge(BundleContext context, @Reference ConfigurationAdmin cm, @Reference ConfigService config) {
+    public ConfigAdminBridge(BundleContext context, @Reference ConfigurationAdmin cm, @Reference ConfigDoor config) {
         this.cm = cm;
-        this.pipeline = (ConfigPipeline) config;
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(MetaTypeProvider.METATYPE_PID, sections.stream().map(s -> PID_PREFIX + s).toArray(String[]::new));
-        metatype = context.registerService(MetaTypeProvider.class, new SectionMetaType(), props);
+        this.pipeline = config;
+        this.sections = config.topLevelNames();
+        metatype = context.registerService(MetaTypeProvider.class, new SectionMetaType(), metatypeProperties(sections));
         sync();
     }
 
@@ -89,9 +88,25 @@ public final class ConfigAdminBridge implements ConfigurationListener {
         sync();
     }
 
+    private static Hashtable<String, Object> metatypeProperties(Set<String> sections) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(MetaTypeProvider.METATYPE_PID, sections.stream().map(s -> PID_PREFIX + s).toArray(String[]::new));
+        return props;
+    }
+
     /** Makes Config Admin hold exactly the sections of the config in force. */
     synchronized void sync() {
         Map<String, Object> raw = pipeline.currentRaw();
+        Set<String> now = new java.util.TreeSet<>(pipeline.topLevelNames());
+        now.addAll(raw.keySet()); // a section whose owner is not installed is still the file's
+        if (!now.equals(sections)) {
+            sections = now;
+            try {
+                metatype.setProperties(metatypeProperties(now));
+            } catch (IllegalStateException | NullPointerException stopping) {
+                // not registered yet (constructor) or the bundle is stopping
+            }
+        }
         try {
             for (String section : sections) {
                 String pid = PID_PREFIX + section;

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.api.config.SectionState;
 import io.gatehouse.api.config.ConfigReloadEvent;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ReloadPlan;
@@ -34,19 +35,20 @@ import io.gatehouse.config.edit.Paths;
 @Component(service = ConfigCommands.class, property = {
         "osgi.command.scope=config",
         "osgi.command.function=get", "osgi.command.function=set", "osgi.command.function=unset",
-        "osgi.command.function=show", "osgi.command.function=validate", "osgi.command.function=history"})
+        "osgi.command.function=show", "osgi.command.function=validate", "osgi.command.function=history",
+        "osgi.command.function=sections"})
 public final class ConfigCommands {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
-    private final ConfigPipeline pipeline;
+    private final ConfigDoor pipeline;
     private final Json5Parser parser = new Json5Parser();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Activate
-    public ConfigCommands(@Reference ConfigService service) {
+    public ConfigCommands(@Reference ConfigDoor service) {
         // The pipeline registers ConfigService itself (see ConfigPipeline); it lives in this bundle.
-        this.pipeline = (ConfigPipeline) service;
+        this.pipeline = service;
     }
 
     @Descriptor("Print the value at a dotted path of the config in force (secrets redacted)")
@@ -92,6 +94,39 @@ public final class ConfigCommands {
             throw new IllegalArgumentException(text + "\n" + errors + " error(s)");
         }
         return text;
+    }
+
+    @Descriptor("Every config section with its owner bundle and state (active, inert: owner not active, ignored, config)")
+    public String sections(
+            @Descriptor("print JSON for scripts") @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean asJson)
+            throws JsonProcessingException {
+        List<SectionState> states = pipeline.sections();
+        if (asJson) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (var s : states) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("section", s.prefix());
+                m.put("owner", s.owner());
+                m.put("state", s.state());
+                m.put("present", s.present());
+                m.put("detail", s.detail());
+                out.add(m);
+            }
+            return json.writeValueAsString(out);
+        }
+        int w = Math.max(8, states.stream().mapToInt(s -> s.prefix().length()).max().orElse(8));
+        int o = Math.max(6, states.stream().mapToInt(s -> s.owner().length()).max().orElse(6));
+        StringBuilder b = new StringBuilder(String.format("%-" + w + "s  %-" + o + "s  %-8s %-7s %s%n", "section", "owner",
+                "state", "in file", "detail"));
+        for (var s : states) {
+            b.append(String.format("%-" + w + "s  %-" + o + "s  %-8s %-7s %s%n", s.prefix(), s.owner().isEmpty() ? "-" : s.owner(),
+                    s.state(), s.present() ? "yes" : "no", s.detail()));
+        }
+        List<String> issues = pipeline.inForceIssues();
+        if (!issues.isEmpty()) {
+            b.append("config in force fails a section owner's check: ").append(issues).append('\n');
+        }
+        return b.toString();
     }
 
     @Descriptor("The last 50 reload attempts: when observed and applied, hash, changed paths, plan, outcome")
@@ -152,6 +187,7 @@ public final class ConfigCommands {
         m.put("actions", p.actions());
         m.put("restartChannels", p.restartChannels());
         m.put("noop", p.noop());
+        m.put("inert", p.inert());
         return m;
     }
 

@@ -2,30 +2,18 @@ package io.gatehouse.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.Dictionary;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -42,29 +30,26 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.api.config.SectionState;
 import io.gatehouse.api.config.ConfigReloadEvent;
 import io.gatehouse.api.config.ConfigReloadListener;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.config.ReloadHandler;
 import io.gatehouse.api.config.ReloadPlan;
-import io.gatehouse.api.config.ReloadRule;
-import io.gatehouse.api.config.ReloadRuleProvider;
+import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.watch.FileWatch;
 import io.gatehouse.api.watch.FileWatchService;
 import io.gatehouse.api.watch.WatchListener;
 import io.gatehouse.api.watch.WatchRequest;
 import io.gatehouse.config.plan.ConfigDiff;
-import io.gatehouse.launcher.api.PluginPolicy;
-import io.gatehouse.launcher.api.PluginStore;
-import io.gatehouse.launcher.api.StoredPlugin;
 import io.gatehouse.config.plan.ReloadDecision;
 import io.gatehouse.config.plan.ReloadMode;
 import io.gatehouse.config.plan.ReloadPlanner;
-import io.gatehouse.config.schema.GatehouseSchema;
+import io.gatehouse.config.section.Sections;
+import io.gatehouse.support.files.Sha256;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.launcher.api.LauncherControl;
 
@@ -82,7 +67,7 @@ import io.gatehouse.launcher.api.LauncherControl;
  */
 @Component(service = {}, immediate = true, configurationPid = "gatehouse.config")
 @Designate(ocd = ConfigPipeline.Config.class)
-public final class ConfigPipeline implements ConfigService, WatchListener {
+public final class ConfigPipeline implements ConfigDoor, WatchListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigPipeline.class);
     static final int HISTORY_SIZE = 50;
     static final long DEFAULT_DEBOUNCE_MS = 25;
@@ -102,13 +87,13 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     private final FileWatchService watcher;
     private final LauncherControl launcher;
     private final Json5Parser parser = new Json5Parser();
-    private final GatehouseSchema schema = new GatehouseSchema();
     private final EnvSubstitution env = new EnvSubstitution(System::getenv);
     private final ConfigEditor editor = new ConfigEditor();
-    private final ServiceRegistration<ConfigService> registration;
+    private final ServiceRegistration<?> registration;
+    private final ConfigFile configFile;
+    private final ReloadDispatch dispatch;
     private final Deque<ConfigReloadEvent> history = new ArrayDeque<>();
     private final HistoryFile historyFile;
-    private final Path lastGoodFile;
 
     private volatile Snapshot current;
     private volatile Map<String, Object> currentRaw;
@@ -120,22 +105,15 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     final List<ConfigReloadListener> listeners = new CopyOnWriteArrayList<>();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile List<ServiceReference<ReloadRuleProvider>> ruleProviders = List.of();
+    /** The section owners (the whiteboard of {@link ConfigSection}): schema, reload rules, known ids. */
+    final List<ServiceReference<ConfigSection>> sectionRefs = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile List<ServiceReference<ReloadHandler>> reloadHandlers = List.of();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile List<ServiceReference<ChannelAdapter>> channels = List.of();
-
-    /** The launcher's plugin store, when the launcher provides one: its staged ids are known plugins too. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile PluginStore pluginStore;
+    /** Findings of the config in force under the sections registered now (a section may arrive after its config). */
+    private volatile List<String> inForceIssues = List.of();
 
     @Activate
     public ConfigPipeline(BundleContext context, Config config, @Reference FileWatchService watcher,
@@ -150,11 +128,12 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         // History outlives framework restarts: the change that caused a restart stays visible after it.
         this.historyFile = new HistoryFile(data == null ? null : Path.of(data, "config", "history.jsonl"), HISTORY_SIZE);
         history.addAll(historyFile.load());
-        this.lastGoodFile = data == null ? null : Path.of(data, "config", "last-good.json");
+        this.configFile = new ConfigFile(file, data == null ? null : Path.of(data, "config", "last-good.json"));
+        this.dispatch = new ReloadDispatch(context, () -> sectionRefs, () -> reloadHandlers);
         Evaluated first;
         String text = null;
         ConfigError startError = null;
-        if (!Files.exists(file) && (lastGoodFile == null || !Files.exists(lastGoodFile))) {
+        if (!Files.exists(file) && !configFile.hasLastGood()) {
             first = evaluate0(Map.of()); // a fresh home without a config file: the embedded defaults
         } else {
             try {
@@ -169,11 +148,12 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         }
         appliedTextHash = text == null ? null : sha256(text);
         if (text != null) {
-            saveLastGood(text);
+            configFile.saveLastGood(text);
         }
         current = first.snapshot;
         currentRaw = first.raw;
-        registration = context.registerService(ConfigService.class, this, properties(first.snapshot));
+        registration = context.registerService(new String[] {ConfigService.class.getName(), ConfigDoor.class.getName()},
+                this, properties(first.snapshot));
         LOG.info("config in force: {} (hash {})", file, shortHash(first.snapshot.hash()));
         if (startError != null) {
             lastError = startError;
@@ -189,29 +169,57 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
 
     /** The last config applied (by this or an earlier framework), or the embedded defaults. */
     private Evaluated lastGood() {
-        if (lastGoodFile != null && Files.exists(lastGoodFile)) {
-            try {
-                return evaluate(Files.readString(lastGoodFile, StandardCharsets.UTF_8));
-            } catch (IOException | ConfigException e) {
-                LOG.warn("last good config {} unusable: {}", lastGoodFile, e.getMessage());
+        try {
+            String text = configFile.readLastGood();
+            if (text != null) {
+                return evaluate(text);
             }
+        } catch (IOException | ConfigException e) {
+            LOG.warn("last good config {} unusable: {}", configFile.lastGoodPath(), e.getMessage());
         }
         return evaluate0(Map.of());
     }
 
-    /** Remembers the applied file text, so a framework that starts during a bad write keeps running on it. */
-    private void saveLastGood(String text) {
-        if (lastGoodFile == null) {
-            return;
+    // ---- the section whiteboard
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeSection")
+    void addSection(ServiceReference<ConfigSection> ref) {
+        sectionRefs.add(ref);
+        recheckInForce();
+    }
+
+    void removeSection(ServiceReference<ConfigSection> ref) {
+        sectionRefs.remove(ref);
+        recheckInForce();
+    }
+
+    /**
+     * A section's owner arrived or left: the config in force may have been accepted before its owner
+     * could check it. Its findings are logged and shown by {@code gateway:status}; the config stays in
+     * force (the owner reads what it can), and the next edit must pass the owner's check.
+     */
+    private void recheckInForce() {
+        Map<String, Object> raw = currentRaw;
+        if (raw == null) {
+            return; // still activating: the first evaluation sees every section registered so far
         }
-        try {
-            Files.createDirectories(lastGoodFile.getParent());
-            Path tmp = lastGoodFile.resolveSibling(lastGoodFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, lastGoodFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            LOG.warn("cannot save {}: {}", lastGoodFile, e.toString());
+        List<String> errors = new ArrayList<>();
+        for (Issue i : dispatch.sections().validate(raw)) {
+            if (!i.warning()) {
+                errors.add(i.path() + ": " + i.reason());
+            }
         }
+        if (!errors.isEmpty() && !errors.equals(inForceIssues)) {
+            LOG.error("config in force ({}) does not pass the check of a section owner that started after it was applied: {}; "
+                    + "fix the file, the next valid edit applies", file, errors);
+        }
+        inForceIssues = List.copyOf(errors);
+    }
+
+    @Override
+    public List<String> inForceIssues() {
+        return inForceIssues;
     }
 
     @Deactivate
@@ -236,13 +244,29 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         return current;
     }
 
-    /** The file's values (before {@code ${ENV}} substitution) of the config in force. */
-    Map<String, Object> currentRaw() {
+    @Override
+    public Map<String, Object> currentRaw() {
         return currentRaw;
     }
 
-    Path file() {
+    @Override
+    public Path file() {
         return file;
+    }
+
+    @Override
+    public List<SectionState> sections() {
+        return dispatch.sections().states(currentRaw);
+    }
+
+    @Override
+    public Set<String> topLevelNames() {
+        Set<String> names = new java.util.TreeSet<>();
+        for (SectionState s : dispatch.sections().states(Map.of())) {
+            int dot = s.prefix().indexOf('.');
+            names.add(dot < 0 ? s.prefix() : s.prefix().substring(0, dot));
+        }
+        return names;
     }
 
     @Override
@@ -253,7 +277,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     @Override
     public ConfigSnapshot reload() throws ConfigException {
         long observedAt = System.currentTimeMillis();
-        String text = readOrNull();
+        String text = configFile.readOrNull();
         ConfigReloadEvent e = submit(text, "reload", observedAt, true);
         if (e != null && e.error() != null) {
             throw new ConfigException(e.error());
@@ -275,7 +299,8 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
      * Several edits written as one: one file write, one reload. Values of {@code null} remove the
      * path. Used by the Config Admin door, whose one update can touch many keys.
      */
-    synchronized ConfigReloadEvent editAll(Map<String, Object> setOrUnset, String source) throws ConfigException {
+    @Override
+    public synchronized ConfigReloadEvent editAll(Map<String, Object> setOrUnset, String source) throws ConfigException {
         return edit(String.join(", ", setOrUnset.keySet()), source, text -> {
             String t = text;
             for (Map.Entry<String, Object> e : setOrUnset.entrySet()) {
@@ -292,11 +317,12 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
 
     @Override
     public ReloadPlan plan(List<String> changedPaths) {
-        return ReloadPlanner.plan(changedPaths, rules());
+        return dispatch.plan(changedPaths);
     }
 
     /** Validates a file without applying it: the issues (errors and warnings) with positions. */
-    List<String> validateFile(Path other) throws ConfigException {
+    @Override
+    public List<String> validateFile(Path other) throws ConfigException {
         String text;
         try {
             text = Files.readString(other, StandardCharsets.UTF_8);
@@ -306,11 +332,17 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         Map<String, Object> raw = parser.parse(other, text);
         List<Issue> issues = new ArrayList<>();
         env.resolve(raw, issues);
-        issues.addAll(schema.validate(raw, channelIds(), pluginIds()));
+        Sections sections = dispatch.sections();
+        issues.addAll(sections.validate(raw));
         Map<String, int[]> at = parser.locations(text);
         List<String> out = new ArrayList<>();
         for (Issue i : issues) {
             out.add((i.warning() ? "warning: " : "error: ") + errorAt(other, at, i));
+        }
+        for (SectionState st : sections.states(raw)) {
+            if (st.present() && SectionState.INERT.equals(st.state())) {
+                out.add("inert: " + st.prefix() + ": " + st.detail());
+            }
         }
         return out;
     }
@@ -346,10 +378,10 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
 
     private ConfigReloadEvent edit(String path, String source, Edit edit) throws ConfigException {
         long observedAt = System.currentTimeMillis();
-        String before = readOrNull();
+        String before = configFile.readOrNull();
         String after = edit.apply(before == null ? "{\n}\n" : before);
         Evaluated checked = evaluate(after); // refuse an edit that would make the config invalid, before touching the file
-        writeAtomically(after);
+        configFile.writeAtomically(after);
         ConfigReloadEvent e = submit(after, checked, source, observedAt, true);
         return e != null ? e : new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
                 ConfigReloadEvent.NOOP, null, null, source, "no change");
@@ -387,9 +419,10 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         }
         appliedTextHash = textHash;
         lastError = null;
-        saveLastGood(text);
+        configFile.saveLastGood(text);
+        inForceIssues = List.of();
         List<String> paths = ReloadPlanner.refine(ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap()),
-                current.asMap(), next.snapshot.asMap(), rules());
+                current.asMap(), next.snapshot.asMap(), dispatch.rules().rules());
         if (paths.isEmpty()) {
             return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
                     ConfigReloadEvent.NOOP, null, null, source, "identical config"));
@@ -411,7 +444,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
             }
             case HOT -> {
                 publish(next);
-                runHotActions(plan);
+                dispatch.run(plan, current);
                 LOG.info("config hot reload applied ({})", String.join(", ", plan.hotReasons()));
                 if (!decision.ignoredRestartReasons().isEmpty()) {
                     LOG.warn(decision.description());
@@ -435,7 +468,7 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         Map<String, Object> raw = parser.parse(file, text);
         List<Issue> issues = new ArrayList<>();
         Map<String, Object> resolved = env.resolve(raw, issues);
-        issues.addAll(schema.validate(raw, channelIds(), pluginIds()));
+        issues.addAll(dispatch.sections().validate(raw));
         List<Issue> errors = issues.stream().filter(i -> !i.warning()).toList();
         Map<String, int[]> at = null;
         if (!issues.isEmpty()) {
@@ -512,201 +545,10 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
         return event;
     }
 
-    // ---- rules and hot actions
-
-    /** Every provider's rules, highest service ranking first (so a bundle's rule beats the defaults). */
-    List<ReloadRule> rules() {
-        List<ServiceReference<ReloadRuleProvider>> refs = new ArrayList<>(ruleProviders);
-        refs.sort(Collections.reverseOrder());
-        List<ReloadRule> rules = new ArrayList<>();
-        for (ServiceReference<ReloadRuleProvider> ref : refs) {
-            ReloadRuleProvider p = context.getService(ref);
-            if (p != null) {
-                try {
-                    rules.addAll(p.reloadRules());
-                } catch (RuntimeException e) {
-                    LOG.warn("reload rules of {} unavailable: {}", ref, e.toString());
-                } finally {
-                    context.ungetService(ref);
-                }
-            }
-        }
-        return rules;
-    }
-
-    private void runHotActions(ReloadPlan plan) {
-        for (String action : plan.actions()) {
-            boolean handled = false;
-            for (ServiceReference<ReloadHandler> ref : reloadHandlers) {
-                if (!handles(ref.getProperty(ReloadHandler.ACTIONS), action)) {
-                    continue;
-                }
-                ReloadHandler h = context.getService(ref);
-                if (h == null) {
-                    continue;
-                }
-                handled = true;
-                try {
-                    h.apply(action, plan, current);
-                } catch (Exception e) {
-                    LOG.error("hot reload action {} failed in {}: {}", action, ref.getBundle().getSymbolicName(), e.toString(), e);
-                } finally {
-                    context.ungetService(ref);
-                }
-            }
-            if (!handled) {
-                // Consumers that read the live config (through the hash property) need no action.
-                LOG.debug("hot reload action {}: no handler registered", action);
-            }
-        }
-    }
-
-    static boolean handles(Object property, String action) {
-        List<String> declared = new ArrayList<>();
-        if (property instanceof String s) {
-            declared.add(s);
-        } else if (property instanceof String[] a) {
-            declared.addAll(List.of(a));
-        } else if (property instanceof java.util.Collection<?> c) {
-            c.forEach(x -> declared.add(String.valueOf(x)));
-        }
-        for (String d : declared) {
-            if (d.equals(action) || (d.endsWith("*") && action.startsWith(d.substring(0, d.length() - 1)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Set<String> channelIds() {
-        Set<String> ids = new HashSet<>();
-        for (ServiceReference<ChannelAdapter> ref : channels) {
-            Object id = ref.getProperty(ChannelAdapter.CHANNEL_ID);
-            if (id != null) {
-                ids.add(id.toString());
-            }
-        }
-        return ids;
-    }
-
-    /** Every id {@code plugins.entries.<id>} may name without a warning. */
-    private Set<String> pluginIds() {
-        List<Dictionary<String, String>> headers = new ArrayList<>();
-        for (Bundle b : context.getBundles()) {
-            headers.add(b.getHeaders("")); // raw headers: ids are never localized
-        }
-        List<StoredPlugin> staged = List.of();
-        PluginStore store = pluginStore;
-        if (store != null) {
-            try {
-                staged = store.staged();
-            } catch (RuntimeException e) {
-                LOG.debug("plugin store unreadable, checking installed bundles only: {}", e.toString());
-            }
-        }
-        return pluginIds(headers, staged);
-    }
-
-    /**
-     * The Bundle-SymbolicNames and {@code Gatehouse-Plugin-Id}s of the installed bundles, and the
-     * ids staged in the plugin store (installed by {@code plugins:install}, running after the restart).
-     */
-    static Set<String> pluginIds(List<Dictionary<String, String>> bundleHeaders, List<StoredPlugin> staged) {
-        Set<String> ids = new HashSet<>();
-        for (Dictionary<String, String> h : bundleHeaders) {
-            String bsn = h.get(org.osgi.framework.Constants.BUNDLE_SYMBOLICNAME);
-            if (bsn != null) {
-                int semi = bsn.indexOf(';');
-                ids.add((semi < 0 ? bsn : bsn.substring(0, semi)).trim());
-            }
-            String id = PluginPolicy.pluginId(h);
-            if (id != null) {
-                ids.add(id);
-            }
-        }
-        for (StoredPlugin p : staged) {
-            ids.add(p.id());
-        }
-        return ids;
-    }
-
     // ---- files
 
-    private String readOrNull() {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", file, e.toString());
-            return null;
-        }
-    }
-
-    /**
-     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the parse
-     * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way.
-     */
     private String readSettled() throws ConfigException {
-        long deadline = System.nanoTime() + config.settleTimeoutMs() * 1_000_000L;
-        String lastText = null;
-        long stableSince = System.nanoTime();
-        while (true) {
-            String text = readOrNull();
-            ConfigException failure;
-            if (text != null) {
-                try {
-                    parser.parse(file, text);
-                    return text;
-                } catch (ConfigException e) {
-                    failure = e;
-                }
-            } else {
-                failure = new ConfigException(new ConfigError(file, 0, 0, "", "file is missing; keeping the last good config"));
-            }
-            if (!Objects.equals(text, lastText)) {
-                lastText = text;
-                stableSince = System.nanoTime();
-            }
-            long now = System.nanoTime();
-            if (now - stableSince >= config.settleMs() * 1_000_000L || now >= deadline) {
-                throw failure;
-            }
-            try {
-                Thread.sleep(10); // re-read interval while a writer may still be writing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
-        }
-    }
-
-    /**
-     * Temp file + rename beside the real file (through a symlink, so a linked config stays linked),
-     * keeping the file's permissions.
-     */
-    private void writeAtomically(String text) throws ConfigException {
-        try {
-            Path real = Files.exists(file) ? file.toRealPath() : file;
-            Path tmp = real.resolveSibling("." + real.getFileName() + ".gatehouse-" + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            if (Files.exists(real)) {
-                try {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(real));
-                } catch (UnsupportedOperationException notPosix) {
-                    // keep defaults
-                }
-            } else {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try {
-                Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigError(file, 0, 0, "", "cannot write: " + e.getMessage()), e);
-        }
+        return configFile.readSettled(t -> parser.parse(file, t), config.settleMs(), config.settleTimeoutMs());
     }
 
     private void startWatch(long debounceMs) {
@@ -738,10 +580,6 @@ public final class ConfigPipeline implements ConfigService, WatchListener {
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.of(text);
     }
 }

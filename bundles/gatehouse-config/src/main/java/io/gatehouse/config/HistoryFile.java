@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.gatehouse.support.files.AtomicFiles;
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigReloadEvent;
 import io.gatehouse.api.config.ReloadPlan;
@@ -77,9 +77,7 @@ final class HistoryFile {
     private void compact() throws IOException {
         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<String> tail = all.subList(Math.max(0, all.size() - keep), all.size());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, tail, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
         lines = tail.size();
     }
 

@@ -5,36 +5,20 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
+import io.gatehouse.support.json5.Json5;
+import io.gatehouse.support.json5.Json5Exception;
 
 /**
- * Parses {@code gatehouse.json}: JSON with comments, trailing commas, unquoted keys and single quotes.
+ * Parses {@code gatehouse.json} in the gateway's JSON5 dialect ({@link Json5}, shared with the launcher
+ * and the plugins bundle), with the file, line and column of errors; also the positions of values and
+ * the canonical form the config hash is computed from.
  */
 public final class Json5Parser {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
-                    JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
-                    JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            // Text after the root object is an error, not silently ignored (the editor agrees).
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
+    private final ObjectMapper mapper = Json5.mapper();
 
     /**
      * Parses a whole document into plain Java values. The document must be one JSON object.
@@ -42,24 +26,12 @@ public final class Json5Parser {
      * @throws ConfigException with the file, line and column of the first error
      */
     public Map<String, Object> parse(Path file, String text) throws ConfigException {
-        JsonNode root;
         try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new ConfigException(new ConfigError(file, at == null ? 0 : at.getLineNr(),
-                    at == null ? 0 : at.getColumnNr(), "", e.getOriginalMessage()), e);
+            return Json5.readMap(text, "the config");
+        } catch (Json5Exception e) {
+            throw new ConfigException(new ConfigError(file, e.line(), e.column(), "", e.reason()),
+                    e.getCause() != null ? e.getCause() : e);
         }
-        if (root == null || root.isMissingNode()) {
-            // An empty or comment-only file is what a writer leaves between truncating and writing:
-            // never a config (applying it as {} would drop every section).
-            throw new ConfigException(new ConfigError(file, 1, 1, "", "no JSON object: the file is empty or holds only comments"));
-        }
-        if (!root.isObject()) {
-            throw new ConfigException(new ConfigError(file, 1, 1, "", "the config must be a JSON object, found "
-                    + root.getNodeType().name().toLowerCase()));
-        }
-        return mapper.convertValue(root, MAP);
     }
 
     /**

@@ -82,6 +82,9 @@ public final class ReloadCommands {
             b.append("  none:     ").append(p.noopPaths()).append('\n');
             b.append("  actions:  ").append(p.actions()).append('\n');
             b.append("  channels: ").append(p.restartChannels()).append('\n');
+            for (String inert : p.inert()) {
+                b.append("  inert:    ").append(inert).append('\n');
+            }
             return b.toString();
         }
     }

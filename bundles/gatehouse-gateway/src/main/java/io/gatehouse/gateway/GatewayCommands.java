@@ -84,6 +84,15 @@ public final class GatewayCommands {
         s.put("configFile", snapshot.source().toString());
         s.put("configHash", snapshot.hash());
         s.put("configError", config.lastError().map(Object::toString).orElse(null));
+        s.put("configInForceIssues", config.inForceIssues());
+        List<String> inert = new ArrayList<>();
+        for (var section : config.sections()) {
+            if (section.present() && (section.state().equals(io.gatehouse.api.config.SectionState.INERT)
+                    || section.state().equals(io.gatehouse.api.config.SectionState.IGNORED))) {
+                inert.add(section.prefix() + ": " + section.state() + ": " + section.detail());
+            }
+        }
+        s.put("configInert", inert);
         var addr = gatewaySocket.localAddress();
         var ip = addr.getAddress();
         // a wildcard bind reads 0.0.0.0 (the JDK reports :: for a dual-stack socket)
@@ -120,6 +129,12 @@ public final class GatewayCommands {
         b.append(String.format("config hash   %s%n", s.get("configHash")));
         if (s.get("configError") != null) {
             b.append(String.format("config error  %s%n", s.get("configError")));
+        }
+        for (Object i : (List<Object>) s.get("configInForceIssues")) {
+            b.append(String.format("config issue  %s%n", i));
+        }
+        for (Object i : (List<Object>) s.get("configInert")) {
+            b.append(String.format("config inert  %s%n", i));
         }
         b.append(String.format("in flight     %s%n", s.get("inFlight")));
         if (s.get("turns") instanceof TurnStats.Snapshot t) {

@@ -14,6 +14,8 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
+import io.gatehouse.support.osgi.BundleStates;
+
 /**
  * Health of the gateway's core: every bundle that declares {@code Gatehouse-Role: core} is active,
  * and each of its enabled components is satisfied or active.
@@ -71,7 +73,7 @@ public final class GatewayHealth {
                 }
             }
             out.add(new BundleState(b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(), role.trim(),
-                    bundleState(b.getState()), comps));
+                    BundleStates.code(b.getState()), comps));
         }
         return out;
     }
@@ -115,17 +117,6 @@ public final class GatewayHealth {
             case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "unsatisfied-configuration";
             case ComponentConfigurationDTO.FAILED_ACTIVATION -> "failed-activation";
             default -> "unknown(" + state + ")";
-        };
-    }
-
-    static String bundleState(int state) {
-        return switch (state) {
-            case Bundle.ACTIVE -> "active";
-            case Bundle.RESOLVED -> "resolved";
-            case Bundle.INSTALLED -> "installed";
-            case Bundle.STARTING -> "starting";
-            case Bundle.STOPPING -> "stopping";
-            default -> "uninstalled";
         };
     }
 }

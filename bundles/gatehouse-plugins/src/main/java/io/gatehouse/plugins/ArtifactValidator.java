@@ -5,10 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.function.Function;
@@ -21,23 +19,17 @@ import java.util.zip.ZipFile;
 
 import org.osgi.framework.Version;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import io.gatehouse.launcher.api.PluginPolicy;
+import io.gatehouse.support.feature.FeatureException;
+import io.gatehouse.support.feature.FeatureFile;
+import io.gatehouse.support.files.Sha256;
 
 /**
  * Checks a plugin artifact before it is staged: a bundle jar, or a feature file ({@code *.json},
- * JSON5) naming several bundle jars. Pure: no framework, no store; what counts as a core bundle comes
- * from the caller.
+ * the {@link FeatureFile} model the launcher reads too) naming several bundle jars. Pure: no framework,
+ * no store; what counts as a core bundle comes from the caller.
  */
 public final class ArtifactValidator {
-    private static final ObjectMapper JSON5 = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
-                    JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_SINGLE_QUOTES)
-            .build();
 
     /** A bundle jar that passed the checks. */
     public record BundleArtifact(Path file, String symbolicName, String pluginId, String version, String name,
@@ -206,75 +198,43 @@ public final class ArtifactValidator {
 
     /** Hex SHA-256 of a file. */
     public static String sha256(Path file) throws InvalidArtifactException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                d.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
+        try {
+            return Sha256.of(file);
         } catch (IOException e) {
             throw new InvalidArtifactException(file + ": cannot read: " + detail(e), true);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
     // ---- feature files
 
     private Candidate validateFeature(Path file) throws InvalidArtifactException {
-        JsonNode root;
         byte[] bytes;
+        FeatureFile feature;
         try {
             bytes = Files.readAllBytes(file);
-            root = JSON5.readTree(bytes);
+            feature = FeatureFile.parse(file, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            // A strict prefix of a JSON document never parses: a half-copied feature file lands here.
             throw new InvalidArtifactException(file + ": not a feature file (JSON5): " + detail(e), true);
+        } catch (FeatureException e) {
+            // A strict prefix of a JSON document never parses: a half-copied feature file is a syntax error.
+            throw new InvalidArtifactException(e.getMessage(), e.syntax());
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidArtifactException(file + ": not a feature file: expected an object {id, version, bundles}", false);
-        }
-        String id = text(root, "id");
-        if (id == null || id.isBlank()) {
-            throw new InvalidArtifactException(file + ": feature has no \"id\"", false);
-        }
-        String version = text(root, "version");
-        if (version != null) {
-            try {
-                version = Version.parseVersion(version).toString();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidArtifactException(file + ": bad feature version \"" + version + "\": " + e.getMessage(), false);
-            }
-        } else {
-            version = "0.0.0";
-        }
-        if (root.path("boot").asBoolean(false)) {
+        String id = feature.id();
+        if (feature.boot()) {
             throw new InvalidArtifactException(file + ": feature " + id + " is a boot feature; boot features are not plugins", false);
         }
-        JsonNode bundles = root.get("bundles");
-        if (bundles == null || !bundles.isArray() || bundles.isEmpty()) {
+        if (feature.bundles().isEmpty()) {
             throw new InvalidArtifactException(file + ": feature " + id + " names no bundles (\"bundles\": [{location: ...}])", false);
         }
         List<BundleArtifact> out = new ArrayList<>();
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest d = Sha256.digest();
         d.update(bytes);
         int i = 0;
-        for (JsonNode b : bundles) {
-            String location = b.isTextual() ? b.asText() : text(b, "location");
-            if (location == null || location.isBlank()) {
-                throw new InvalidArtifactException(file + ": bundles[" + i + "] has no \"location\"", false);
-            }
+        for (FeatureFile.BundleEntry b : feature.bundles()) {
+            String location = b.location();
             Path jar;
             try {
-                jar = location.startsWith("mvn:") ? mavenResolver.apply(location)
-                        : file.toAbsolutePath().getParent().resolve(location.startsWith("file:") ? location.substring(5) : location).normalize();
+                jar = b.maven() ? mavenResolver.apply(location) : b.resolve(null, file.toAbsolutePath().getParent());
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                 throw new InvalidArtifactException(file + ": bundles[" + i + "]: " + detail(e), false);
             }
@@ -292,13 +252,7 @@ public final class ArtifactValidator {
             d.update(a.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             i++;
         }
-        String description = text(root, "description");
-        return new Candidate(id.trim(), version, description, description, HexFormat.of().formatHex(d.digest()), file, true,
-                List.copyOf(out));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        String description = feature.description().isEmpty() ? null : feature.description();
+        return new Candidate(id, feature.version(), description, description, Sha256.hex(d), file, true, List.copyOf(out));
     }
 }

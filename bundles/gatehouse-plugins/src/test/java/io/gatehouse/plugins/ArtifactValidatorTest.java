@@ -187,6 +187,6 @@ class ArtifactValidatorTest {
         assertTrue(rejected(truncated).unreadable());
 
         Path noId = Files.writeString(dir.resolve("noid.json"), "{ bundles: [] }");
-        assertEquals(noId + ": feature has no \"id\"", rejected(noId).getMessage());
+        assertEquals(noId + ": id: missing (a feature needs an \"id\")", rejected(noId).getMessage());
     }
 }

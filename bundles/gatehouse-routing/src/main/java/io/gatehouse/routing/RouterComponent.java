@@ -33,7 +33,7 @@ import io.gatehouse.routing.resolve.RouteTable;
  * so that the table of the config in force is ready before the first message.
  */
 @Component(service = {Router.class, ReloadHandler.class}, immediate = true, configurationPid = RouterComponent.PID,
-        property = ReloadHandler.ACTIONS + "=" + RoutingReloadRules.RELOAD_ROUTING)
+        property = ReloadHandler.ACTIONS + "=" + RoutingSections.RELOAD_ROUTING)
 @Designate(ocd = RouterComponent.Config.class)
 public final class RouterComponent implements Router, ReloadHandler {
     /** Not {@code gatehouse.routing}: that PID mirrors the config file's {@code routing} section. */

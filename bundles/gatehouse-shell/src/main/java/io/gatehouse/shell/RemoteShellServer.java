@@ -1,11 +1,9 @@
 package io.gatehouse.shell;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -36,18 +34,19 @@ import org.slf4j.LoggerFactory;
 
 import io.gatehouse.launcher.api.InFlightWork;
 import io.gatehouse.launcher.api.ListeningSocket;
+import io.gatehouse.support.shell.ShellProtocol;
+import io.gatehouse.support.shell.ShellProtocol.Frames;
 
 /**
  * Runs Gogo command lines sent by {@code bin/gatehouse shell} over the launcher's loopback admin
  * socket, after checking the token in {@code data/admin.token}. Each command runs in its own Gogo
- * session; output streams back in frames, then the exit status: 0, or 1 when the command threw.
+ * session; output streams back in frames ({@link ShellProtocol}), then the exit status: 0, or 1 when
+ * the command threw.
  */
 @Component(service = InFlightWork.class, immediate = true, configurationPid = "gatehouse.shell")
 @Designate(ocd = RemoteShellServer.Config.class)
 public final class RemoteShellServer implements InFlightWork {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteShellServer.class);
-    static final String HELLO = "GATEHOUSE-SHELL 1";
-    static final int MAX_LINE = 64 * 1024;
 
     @ObjectClassDefinition(name = "Gatehouse remote shell", description = "The command channel behind bin/gatehouse shell.")
     public @interface Config {
@@ -132,24 +131,23 @@ public final class RemoteShellServer implements InFlightWork {
     private void serve(SocketChannel ch) throws IOException {
         ch.socket().setSoTimeout(requestTimeoutMs);
         InputStream in = ch.socket().getInputStream();
-        DataOutputStream out = new DataOutputStream(ch.socket().getOutputStream());
-        Frames frames = new Frames(out);
-        String hello = readLine(in);
-        String presented = readLine(in);
-        String command = readLine(in);
-        if (!HELLO.equals(hello)) {
-            frames.exit(2, "protocol mismatch: expected '" + HELLO + "'\n");
+        Frames frames = new Frames(ch.socket().getOutputStream());
+        String hello = ShellProtocol.readLine(in);
+        String presented = ShellProtocol.readLine(in);
+        String command = ShellProtocol.readLine(in);
+        if (!ShellProtocol.HELLO.equals(hello)) {
+            frames.exit(ShellProtocol.USAGE, "protocol mismatch: expected '" + ShellProtocol.HELLO + "'\n");
             return;
         }
         if (presented == null
                 || !MessageDigest.isEqual(token, presented.trim().getBytes(StandardCharsets.US_ASCII))) {
             LOG.warn("remote shell: rejected a client with a wrong token from {}",
                     ((InetSocketAddress) ch.getRemoteAddress()).getAddress().getHostAddress());
-            frames.exit(4, "access denied: wrong admin token (see data/admin.token)\n");
+            frames.exit(ShellProtocol.DENIED, "access denied: wrong admin token (see data/admin.token)\n");
             return;
         }
         if (command == null || command.isBlank()) {
-            frames.exit(2, "no command given\n");
+            frames.exit(ShellProtocol.USAGE, "no command given\n");
             return;
         }
         LOG.debug("remote shell: {}", command);
@@ -166,10 +164,10 @@ public final class RemoteShellServer implements InFlightWork {
                         o.println();
                     }
                 }
-                status = 0;
+                status = ShellProtocol.OK;
             } catch (Exception failure) {
                 e.println(describe(failure));
-                status = 1;
+                status = ShellProtocol.FAILED;
             }
             o.flush();
             e.flush();
@@ -183,22 +181,6 @@ public final class RemoteShellServer implements InFlightWork {
             m = e.getClass().getSimpleName();
         }
         return "Error: " + m;
-    }
-
-    /** Reads one UTF-8 line (without its end), or null at end of stream; bounded by {@link #MAX_LINE}. */
-    static String readLine(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                return b.toString(StandardCharsets.UTF_8);
-            }
-            if (b.size() >= MAX_LINE) {
-                throw new IOException("request line longer than " + MAX_LINE + " bytes");
-            }
-            b.write(c);
-        }
-        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -222,48 +204,5 @@ public final class RemoteShellServer implements InFlightWork {
     @Override
     public void beginDrain() {
         // running commands finish; the launcher stops handing out new connections
-    }
-
-    /** The frame writer shared by the stdout and stderr streams of one command. */
-    static final class Frames {
-        private final DataOutputStream out;
-
-        Frames(DataOutputStream out) {
-            this.out = out;
-        }
-
-        synchronized void write(char type, byte[] b, int off, int len) throws IOException {
-            out.write(type);
-            out.writeInt(len);
-            out.write(b, off, len);
-            out.flush();
-        }
-
-        synchronized void exit(int status, String message) throws IOException {
-            if (message != null) {
-                byte[] m = message.getBytes(StandardCharsets.UTF_8);
-                write('E', m, 0, m.length);
-            }
-            out.write('X');
-            out.writeInt(4);
-            out.writeInt(status);
-            out.flush();
-        }
-
-        OutputStream stream(char type) {
-            return new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    if (len > 0) {
-                        Frames.this.write(type, b, off, len);
-                    }
-                }
-            };
-        }
     }
 }

@@ -11,8 +11,9 @@ import io.gatehouse.api.config.ConfigReloadEvent;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.config.ReloadPlan;
+import io.gatehouse.support.config.ConfigTree;
 
-/** A config service whose config in force the test replaces; every replacement has a new hash. */
+/** A config service whose config in force the test replaces; every replacement has a new hash. Its snapshots are the production {@link ConfigTree}. */
 public final class FakeConfigService implements ConfigService {
     private final AtomicInteger version = new AtomicInteger();
     private volatile ConfigSnapshot current;
@@ -23,45 +24,8 @@ public final class FakeConfigService implements ConfigService {
 
     public void set(Map<String, Object> config) {
         String hash = "hash-" + version.incrementAndGet();
-        current = new ConfigSnapshot() {
-            @Override
-            public String hash() {
-                return hash;
-            }
-
-            @Override
-            public Path source() {
-                return Path.of("gatehouse.json");
-            }
-
-            @Override
-            public long appliedAt() {
-                return 0;
-            }
-
-            @Override
-            public Optional<Object> get(String path) {
-                Object at = config;
-                for (String k : path.split("\\.")) {
-                    if (!(at instanceof Map<?, ?> m) || !m.containsKey(k)) {
-                        return Optional.empty();
-                    }
-                    at = m.get(k);
-                }
-                return Optional.ofNullable(at);
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public Map<String, Object> section(String name) {
-                return config.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            }
-
-            @Override
-            public Map<String, Object> asMap() {
-                return config;
-            }
-        };
+        // the production snapshot: the same path lookup (quoted keys) and immutability as the real service
+        current = new ConfigTree(config, hash, Path.of("gatehouse.json"), 0);
     }
 
     @Override

@@ -7,12 +7,14 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -213,17 +215,17 @@ final class PathWatch implements FileWatch, Runnable {
                         && Files.isDirectory(changed, LinkOption.NOFOLLOW_LINKS)) {
                     // Register the new folder first, then list it: a file created in between is then
                     // either listed or reported by the new registration, never lost.
-                    try (Stream<Path> dirs = Files.walk(changed)) {
-                        for (Path d : dirs.filter(x -> Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    try {
+                        for (Path d : walk(changed, true)) {
                             if (!keys.containsValue(d)) {
-                                keys.put(d.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), d);
+                                try {
+                                    keys.put(d.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), d);
+                                } catch (NoSuchFileException gone) {
+                                    // deleted again already
+                                }
                             }
                         }
-                    } catch (IOException gone) {
-                        // deleted again already
-                    }
-                    try (Stream<Path> inside = Files.walk(changed)) {
-                        inside.filter(x -> !ignored(x.getFileName())).forEach(pending::add);
+                        pending.addAll(walk(changed, false));
                     } catch (IOException gone) {
                         // deleted again already
                     }
@@ -243,10 +245,7 @@ final class PathWatch implements FileWatch, Runnable {
             collectChain(target, 0);
             wanted.addAll(relevantNames.keySet());
         } else if (request.recursive()) {
-            try (Stream<Path> dirs = Files.walk(target)) {
-                dirs.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                        .filter(p -> p.equals(target) || !ignored(p.getFileName())).forEach(wanted::add);
-            }
+            wanted.addAll(walk(target, true));
         } else {
             wanted.add(target);
         }
@@ -260,9 +259,60 @@ final class PathWatch implements FileWatch, Runnable {
         });
         for (Path dir : wanted) {
             if (!have.contains(dir) && Files.isDirectory(dir)) {
-                keys.put(dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), dir);
+                try {
+                    keys.put(dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW), dir);
+                } catch (NoSuchFileException gone) {
+                    if (dir.equals(target)) {
+                        throw gone;
+                    }
+                    // a sub folder deleted while we registered: its parent reports the deletion
+                }
             }
         }
+    }
+
+    /**
+     * The folders (or the paths) of a tree, not descending into ignored folders, and tolerating entries deleted
+     * while the walk runs (a plain {@code Files.walk} fails the whole walk then, which would turn a busy folder's
+     * watch into polling for good).
+     */
+    private List<Path> walk(Path start, boolean foldersOnly) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (!d.equals(start) && ignored(d.getFileName())) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                out.add(d);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                if (!foldersOnly && !ignored(f.getFileName())) {
+                    out.add(f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException && !f.equals(start)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException && !d.equals(start))) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
     }
 
     /** Records (folder, entry name) for the file and every symlink on its way to the real file. */
@@ -351,9 +401,17 @@ final class PathWatch implements FileWatch, Runnable {
             s.put(target, fingerprint(target));
             return s;
         }
-        try (Stream<Path> all = request.recursive() ? Files.walk(target) : Files.list(target)) {
-            all.filter(p -> !p.equals(target) && !ignored(p.getFileName())).forEach(p -> s.put(p, fingerprint(p)));
-        } catch (IOException e) {
+        try {
+            List<Path> all;
+            if (request.recursive()) {
+                all = walk(target, false);
+            } else {
+                try (Stream<Path> list = Files.list(target)) {
+                    all = list.toList();
+                }
+            }
+            all.stream().filter(p -> !p.equals(target) && !ignored(p.getFileName())).forEach(p -> s.put(p, fingerprint(p)));
+        } catch (IOException | java.io.UncheckedIOException e) {
             s.put(target, "unreadable " + e.getClass().getSimpleName());
         }
         return s;

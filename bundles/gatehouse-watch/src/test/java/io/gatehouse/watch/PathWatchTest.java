@@ -200,4 +200,50 @@ class PathWatchTest {
     private static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
+
+    @Test
+    void foldersDeletedWhileTheyAreRegisteredKeepNotifications() throws Exception {
+        PathWatch w = watch(WatchRequest.tree("t", dir, 5));
+        assertEquals("notify", w.mode());
+        // folders come and go while the watch walks the tree to register new ones
+        for (int round = 0; round < 30; round++) {
+            Path top = dir.resolve("churn" + round);
+            for (int i = 0; i < 20; i++) {
+                Files.createDirectories(top.resolve("d" + i).resolve("e"));
+                Files.writeString(top.resolve("d" + i).resolve("f.txt"), "x");
+            }
+            try (java.util.stream.Stream<Path> all = Files.walk(top)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Path last = Files.writeString(dir.resolve("after.txt"), "still watched");
+        while (true) {
+            Set<Path> b = next();
+            if (b.contains(last)) {
+                break;
+            }
+        }
+        assertEquals("notify", w.mode(), "problems: " + problems);
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void nothingBelowAnIgnoredFolderIsReported() throws Exception {
+        watch(new WatchRequest("t", dir, true, List.of("node_modules"), 5, 0));
+        Files.createDirectories(dir.resolve("node_modules/lib/deep"));
+        Files.writeString(dir.resolve("node_modules/lib/deep/x.js"), "x");
+        Path mark = Files.writeString(dir.resolve("mark.txt"), "m");
+        Set<Path> seen = new java.util.HashSet<>();
+        while (!seen.contains(mark)) {
+            seen.addAll(next());
+        }
+        Files.writeString(dir.resolve("node_modules/lib/deep/x.js"), "changed");
+        Path mark2 = Files.writeString(dir.resolve("mark2.txt"), "m");
+        while (!seen.contains(mark2)) {
+            seen.addAll(next());
+        }
+        assertTrue(seen.stream().noneMatch(p -> p.toString().contains("node_modules")), seen.toString());
+    }
 }

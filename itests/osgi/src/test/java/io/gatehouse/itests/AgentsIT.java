@@ -34,6 +34,7 @@ import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
 import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /**
  * The agents bundle in a real framework: a message delivered to the MessageSink is routed, answered by
@@ -156,7 +157,7 @@ class AgentsIT {
         assertTrue(back.reply().text().startsWith("echo: back "));
 
         // the sessions through the shell
-        Shell.Result list = shell(launcher, "sessions:list --json helper");
+        ShellProtocol.Result list = shell(launcher, "sessions:list --json helper");
         assertEquals(0, list.exit(), list.toString());
         List<Map<String, Object>> rows = Gatehouse.JSON.readValue(list.out(), List.class);
         Map<String, Object> row = rows.stream().filter(r -> "agent:helper:main".equals(r.get("key"))).findFirst().orElseThrow();
@@ -164,26 +165,26 @@ class AgentsIT {
         assertTrue(((Number) row.get("messages")).intValue() >= 4, row::toString);
         assertTrue(rows.stream().allMatch(r -> "helper".equals(r.get("agent"))), rows::toString);
 
-        Shell.Result all = shell(launcher, "sessions:list");
+        ShellProtocol.Result all = shell(launcher, "sessions:list");
         assertEquals(0, all.exit(), all.toString());
         assertTrue(all.out().contains("agent:helper:main") && all.out().contains("agent:main:main"), all.out());
 
-        Shell.Result show = shell(launcher, "sessions:show --json agent:helper:main");
+        ShellProtocol.Result show = shell(launcher, "sessions:show --json agent:helper:main");
         assertEquals(0, show.exit(), show.toString());
         Map<String, Object> doc = Gatehouse.json(show.out());
         List<Map<String, Object>> messages = (List<Map<String, Object>>) doc.get("messages");
         assertTrue(messages.stream().anyMatch(m -> text.equals(m.get("content")) && "user".equals(m.get("role"))), show.out());
         assertTrue(messages.stream().anyMatch(m -> ("helper: " + text).equals(m.get("content"))), show.out());
 
-        Shell.Result showText = shell(launcher, "sessions:show agent:helper:main");
+        ShellProtocol.Result showText = shell(launcher, "sessions:show agent:helper:main");
         assertEquals(0, showText.exit(), showText.toString());
         assertTrue(showText.out().contains("assistant") && showText.out().contains("helper v2: again"), showText.out());
 
-        Shell.Result missing = shell(launcher, "sessions:show agent:nobody:main");
+        ShellProtocol.Result missing = shell(launcher, "sessions:show agent:nobody:main");
         assertEquals(1, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no session agent:nobody:main"), missing.toString());
 
-        Shell.Result status = shell(launcher, "gateway:status --json");
+        ShellProtocol.Result status = shell(launcher, "gateway:status --json");
         Map<String, Object> inFlight = (Map<String, Object>) Gatehouse.json(status.out()).get("inFlight");
         assertEquals(0, inFlight.get("agent-turns"), status.out());
     }
@@ -197,7 +198,7 @@ class AgentsIT {
         }
     }
 
-    private static Shell.Result shell(LauncherServices launcher, String command) throws Exception {
-        return Shell.run(launcher.adminSocket().localAddress().getPort(), launcher.adminToken(), command);
+    private static ShellProtocol.Result shell(LauncherServices launcher, String command) throws Exception {
+        return Shell.run(launcher.adminSocket().port(), launcher.adminToken(), command);
     }
 }

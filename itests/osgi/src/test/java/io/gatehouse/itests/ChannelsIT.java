@@ -52,6 +52,7 @@ import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
 import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /** The openai and webchat channels over real loopback sockets, with a test MessageSink, and the channel manager. */
 @ExtendWith(LauncherServicesExtension.class)
@@ -108,7 +109,7 @@ class ChannelsIT {
     // ---- helpers
 
     static List<Map<String, Object>> channels(LauncherServices launcher) throws Exception {
-        Shell.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list --json");
+        ShellProtocol.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list --json");
         assertEquals(0, r.exit(), r.toString());
         return Gatehouse.JSON.readValue(r.out(), new TypeReference<List<Map<String, Object>>>() {
         });
@@ -164,6 +165,10 @@ class ChannelsIT {
         assertEquals("hello world", m.text());
         assertEquals("direct", m.route().peer().kind());
         assertEquals("openai", m.route().peer().id());
+        // what the request tells about the client, for tools that hand back URLs (canvas.url)
+        assertEquals("127.0.0.1:" + launcher.gatewaySocket().port(), m.attributes().get(InboundMessage.HTTP_HOST));
+        assertEquals("http", m.attributes().get(InboundMessage.HTTP_SCHEME));
+        assertEquals("127.0.0.1", m.attributes().get(InboundMessage.CLIENT_ADDRESS));
     }
 
     @Test
@@ -316,6 +321,9 @@ class ChannelsIT {
             InboundMessage m = SINK.last("webchat");
             assertEquals("direct", m.route().peer().kind());
             assertEquals("itest-browser-1", m.route().peer().id());
+            assertEquals("127.0.0.1:" + launcher.gatewaySocket().port(), m.attributes().get(InboundMessage.HTTP_HOST));
+            assertEquals("http", m.attributes().get(InboundMessage.HTTP_SCHEME));
+            assertEquals("127.0.0.1", m.attributes().get(InboundMessage.CLIENT_ADDRESS));
         } finally {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
@@ -381,7 +389,7 @@ class ChannelsIT {
     @Test
     void channelsRestartFromTheShell(LauncherServices launcher) throws Exception {
         long webchatStarts = starts(channels(launcher), "webchat");
-        Shell.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:restart webchat");
+        ShellProtocol.Result r = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:restart webchat");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("channel webchat restarted"), r.toString());
         assertEquals(webchatStarts + 1, starts(channels(launcher), "webchat"));

@@ -24,6 +24,7 @@ import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /** /healthz reports a core component that lost a reference, and recovers when it is back. */
 @ExtendWith(LauncherServicesExtension.class)
@@ -63,7 +64,7 @@ class HealthProblemsIT {
         // The shell's accept thread was interrupted on deactivation: the admin socket must still be
         // open and serve the re-activated shell.
         assertTrue(launcher.adminSocket().isOpen(), "interrupting the shell closed the admin socket");
-        Shell.Result status = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "gateway:status --json");
+        ShellProtocol.Result status = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "gateway:status --json");
         assertEquals(0, status.exit(), status::toString);
     }
 

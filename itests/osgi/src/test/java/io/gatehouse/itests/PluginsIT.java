@@ -36,6 +36,7 @@ import io.gatehouse.itests.support.Shell;
 import io.gatehouse.itests.support.TestPluginStore;
 import io.gatehouse.launcher.api.PluginFailure;
 import io.gatehouse.launcher.api.StoredPlugin;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /**
  * Plugin management in a real framework: enable/disable as bundle start/stop through the config,
@@ -103,12 +104,12 @@ class PluginsIT {
         return Path.of(context.getProperty("felix.fileinstall.dir"));
     }
 
-    private Shell.Result shell(String command) throws Exception {
+    private ShellProtocol.Result shell(String command) throws Exception {
         return Shell.run(launcher.adminSocket().port(), launcher.adminToken(), command);
     }
 
     private List<Map<String, Object>> list() throws Exception {
-        Shell.Result r = shell("plugins:list --json");
+        ShellProtocol.Result r = shell("plugins:list --json");
         assertEquals(0, r.exit(), r::toString);
         return Gatehouse.JSON.readValue(r.out(), ROWS);
     }
@@ -137,7 +138,7 @@ class PluginsIT {
     void enableAndDisableStartAndStopTheBundleAndPersistTheSetting() throws Exception {
         Bundle b = installRunning("itest-hello", "1.0.0", Map.of());
 
-        Shell.Result r = shell("plugins:enable itest-hello");
+        ShellProtocol.Result r = shell("plugins:enable itest-hello");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("plugin itest-hello: enabled"), r::toString);
         assertEquals(Bundle.ACTIVE, b.getState()); // the command returns once the reconcile it caused is done
@@ -162,7 +163,7 @@ class PluginsIT {
     @Test
     void enableRefusesUnknownIdsAndIdsOutsideTheAllowList() throws Exception {
         installRunning("itest-hello", "1.0.0", Map.of());
-        Shell.Result r = shell("plugins:enable no-such-plugin");
+        ShellProtocol.Result r = shell("plugins:enable no-such-plugin");
         assertNotEquals(0, r.exit(), r::toString);
         assertTrue(r.err().contains("unknown plugin \"no-such-plugin\"") && r.err().contains("itest-hello"), r::toString);
 
@@ -176,7 +177,7 @@ class PluginsIT {
     @Test
     void aBundleThatCannotStartIsFailedWithTheReason() throws Exception {
         Bundle b = installRunning("itest-broken", "1.0.0", Map.of("Import-Package", "com.example.nowhere"));
-        Shell.Result r = shell("plugins:enable itest-broken");
+        ShellProtocol.Result r = shell("plugins:enable itest-broken");
         assertNotEquals(0, r.exit(), r::toString);
         assertTrue(r.err().contains("failed to start") && r.err().contains("com.example.nowhere"), r::toString);
         assertNotEquals(Bundle.ACTIVE, b.getState());
@@ -215,10 +216,10 @@ class PluginsIT {
                 && String.valueOf(r.get("source")).endsWith("notes.jar")).findFirst().orElseThrow(() -> new AssertionError(rows.toString()));
         assertTrue(String.valueOf(rejected.get("reason")).contains("not a zip file"), rejected::toString);
 
-        Shell.Result text1 = shell("plugins:list");
+        ShellProtocol.Result text1 = shell("plugins:list");
         assertEquals(0, text1.exit());
         assertTrue(text1.out().startsWith("ID"), text1::toString);
-        Shell.Result info = shell("plugins:info --json io.gatehouse.channel.openai");
+        ShellProtocol.Result info = shell("plugins:info --json io.gatehouse.channel.openai");
         assertEquals(0, info.exit(), info::toString);
         Map<String, Object> i = Gatehouse.json(info.out());
         assertEquals("enabled", i.get("state"));
@@ -243,7 +244,7 @@ class PluginsIT {
     @Test
     void installStagesAValidJarAndRequestsOneRestart() throws Exception {
         Path jar = PluginJars.write(work.resolve("hello.jar"), PluginJars.plugin("itest-hello", "1.0.0"));
-        Shell.Result r = shell("plugins:install " + jar);
+        ShellProtocol.Result r = shell("plugins:install " + jar);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("staged plugin itest-hello 1.0.0") && r.out().contains("restart requested"), r::toString);
         assertEquals(List.of("plugin install: itest-hello 1.0.0"), restarts());
@@ -290,13 +291,13 @@ class PluginsIT {
                 builtInJar, "is a built-in plugin",
                 work.resolve("missing.jar"), "no such file");
         for (Map.Entry<Path, String> e : expected.entrySet()) {
-            Shell.Result r = shell("plugins:install " + e.getKey());
+            ShellProtocol.Result r = shell("plugins:install " + e.getKey());
             assertNotEquals(0, r.exit(), r::toString);
             assertTrue(r.err().contains(e.getValue()), r::toString);
             assertTrue(list().stream().anyMatch(x -> "rejected".equals(x.get("state"))
                     && ("file:" + e.getKey()).equals(x.get("source"))), e::toString);
         }
-        Shell.Result r = shell("plugins:install mvn:com.example.itest/nothing/1.0.0");
+        ShellProtocol.Result r = shell("plugins:install mvn:com.example.itest/nothing/1.0.0");
         assertNotEquals(0, r.exit(), r::toString);
         assertTrue(r.err().contains("not in the local Maven repository (looked at "), r::toString);
 
@@ -357,7 +358,7 @@ class PluginsIT {
                 && "deploy:corrupt.jar".equals(r.get("source"))));
 
         // uninstall through the shell deletes the file, or the next scan would install it again
-        Shell.Result r = shell("plugins:uninstall itest-hello");
+        ShellProtocol.Result r = shell("plugins:uninstall itest-hello");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("deleted " + corrupt), r::toString);
         assertFalse(Files.exists(corrupt));
@@ -369,7 +370,7 @@ class PluginsIT {
         PluginJars.write(work.resolve("feature/b.jar"), PluginJars.plugin("itest-b", "1.0.0"));
         Path feature = Files.writeString(work.resolve("feature/pair.json"),
                 "// two bundles\n{ id: 'itest-pair', version: '1.2', description: 'A and B', bundles: ['a.jar', { location: 'b.jar' },], }");
-        Shell.Result r = shell("plugins:install " + feature);
+        ShellProtocol.Result r = shell("plugins:install " + feature);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("feature of 2 bundles"), r::toString);
         StoredPlugin p = store.staged().get(0);
@@ -426,6 +427,6 @@ class PluginsIT {
     }
 
     private static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return io.gatehouse.support.files.Sha256.of(file);
     }
 }

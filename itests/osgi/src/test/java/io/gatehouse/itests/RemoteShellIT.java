@@ -19,6 +19,7 @@ import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /** The remote shell protocol on the admin socket (the server side of bin/gatehouse shell). */
 @ExtendWith(LauncherServicesExtension.class)
@@ -26,7 +27,7 @@ import io.gatehouse.itests.support.Shell;
 class RemoteShellIT {
     static final Set<String> CORE = Set.of("io.gatehouse.watch", "io.gatehouse.config", "io.gatehouse.routing", "io.gatehouse.agents",
             "io.gatehouse.channels", "io.gatehouse.logging", "io.gatehouse.http",
-            "io.gatehouse.gateway", "io.gatehouse.shell", "io.gatehouse.plugins");
+            "io.gatehouse.gateway", "io.gatehouse.shell", "io.gatehouse.plugins", "io.gatehouse.skills");
 
     @InjectService(timeout = 30_000)
     ConfigService config;
@@ -36,14 +37,14 @@ class RemoteShellIT {
         Gatehouse.awaitHealthy(launcher); // every core component, the shell included, is active
     }
 
-    private static Shell.Result shell(LauncherServices launcher, String token, String command) throws Exception {
+    private static ShellProtocol.Result shell(LauncherServices launcher, String token, String command) throws Exception {
         return Shell.run(launcher.adminSocket().port(), token, command);
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void statusJson(LauncherServices launcher) throws Exception {
-        Shell.Result r = shell(launcher, launcher.adminToken(), "gateway:status --json");
+        ShellProtocol.Result r = shell(launcher, launcher.adminToken(), "gateway:status --json");
         assertEquals(0, r.exit(), r::toString);
         Map<String, Object> s = Gatehouse.json(r.out());
 
@@ -69,7 +70,7 @@ class RemoteShellIT {
 
     @Test
     void wrongTokenIsDenied(LauncherServices launcher) throws Exception {
-        Shell.Result r = shell(launcher, "not-" + launcher.adminToken(), "gateway:status --json");
+        ShellProtocol.Result r = shell(launcher, "not-" + launcher.adminToken(), "gateway:status --json");
         assertEquals(4, r.exit(), r::toString);
         assertEquals("", r.out(), r::toString);
         assertTrue(r.err().contains("access denied"), r::toString);
@@ -77,7 +78,7 @@ class RemoteShellIT {
 
     @Test
     void unknownCommandFailsOnTheErrorStream(LauncherServices launcher) throws Exception {
-        Shell.Result r = shell(launcher, launcher.adminToken(), "itest:nosuchcommand");
+        ShellProtocol.Result r = shell(launcher, launcher.adminToken(), "itest:nosuchcommand");
         assertEquals(1, r.exit(), r::toString);
         assertEquals("", r.out(), r::toString);
         assertTrue(r.err().startsWith("Error: ") && r.err().contains("nosuchcommand"), r::toString);
@@ -86,7 +87,7 @@ class RemoteShellIT {
     @Test
     void restartAsksTheLauncher(LauncherServices launcher) throws Exception {
         int before = launcher.launcher().restartRequests().size();
-        Shell.Result r = shell(launcher, launcher.adminToken(), "gateway:restart because");
+        ShellProtocol.Result r = shell(launcher, launcher.adminToken(), "gateway:restart because");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("requested: because"), r::toString);
         List<String> requests = launcher.launcher().restartRequests();

@@ -36,6 +36,7 @@ import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.support.shell.ShellProtocol;
 
 /**
  * The routing bundle in a real framework: a channel that got the Router once and keeps resolving
@@ -182,13 +183,13 @@ class RoutingIT {
 
     @Test
     void explainThroughTheShell(LauncherServices launcher) throws Exception {
-        Shell.Result set = shell(launcher, "config:set bindings '[{\"agentId\":\"tg\",\"match\":{\"channel\":\"telegram\",\"accountId\":\"*\"}},"
+        ShellProtocol.Result set = shell(launcher, "config:set bindings '[{\"agentId\":\"tg\",\"match\":{\"channel\":\"telegram\",\"accountId\":\"*\"}},"
                 + "{\"agentId\":\"vip\",\"match\":{\"channel\":\"telegram\",\"peer\":{\"kind\":\"dm\",\"id\":\"42\"}}},"
                 + "{\"agentId\":\"mod\",\"match\":{\"channel\":\"discord\",\"guildId\":\"g1\",\"roles\":[\"r2\"]}},"
                 + "{\"agentId\":\"thread\",\"match\":{\"channel\":\"discord\",\"peer\":{\"kind\":\"channel\",\"id\":\"p1\"}}}]'");
         assertEquals(0, set.exit(), set.toString());
 
-        Shell.Result json = shell(launcher, "route:explain --channel telegram --peer direct:42 --json");
+        ShellProtocol.Result json = shell(launcher, "route:explain --channel telegram --peer direct:42 --json");
         assertEquals(0, json.exit(), json.toString());
         Map<String, Object> route = Gatehouse.json(json.out());
         assertEquals(Map.of("agentId", "vip", "channel", "telegram", "accountId", "default", "sessionKey", "agent:vip:main",
@@ -216,7 +217,7 @@ class RoutingIT {
         assertEquals("main", nowhere.get("agentId"));
         assertEquals("default", nowhere.get("matchedBy"));
 
-        Shell.Result text = shell(launcher, "route:explain --channel telegram --account biz --peer direct:42");
+        ShellProtocol.Result text = shell(launcher, "route:explain --channel telegram --account biz --peer direct:42");
         assertEquals(0, text.exit(), text.toString());
         assertTrue(text.out().contains("binding.peer: no match"), text.out());
         assertTrue(text.out().contains("bindings[1] agentId=vip channel=telegram accountId=(default) peer=direct:42 -> no accountId:"
@@ -224,7 +225,7 @@ class RoutingIT {
         assertTrue(text.out().contains("binding.channel: matched"), text.out());
         assertTrue(text.out().contains("MATCH bindings[0] agentId=tg"), text.out());
 
-        Shell.Result missing = shell(launcher, "route:explain --peer direct:42");
+        ShellProtocol.Result missing = shell(launcher, "route:explain --peer direct:42");
         assertEquals(1, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("--channel"), missing.toString());
     }
@@ -237,7 +238,7 @@ class RoutingIT {
         config.set("bindings", List.of(Map.of("agentId", "ops", "match", Map.of("channel", "telegram")),
                 Map.of("agentId", "ghost", "match", Map.of("channel", "discord"))), "itest");
 
-        Shell.Result r = shell(launcher, "agents:list --bindings --json");
+        ShellProtocol.Result r = shell(launcher, "agents:list --bindings --json");
         assertEquals(0, r.exit(), r.toString());
         List<Map<String, Object>> rows = Gatehouse.JSON.readValue(r.out(), List.class);
         assertEquals(List.of("main", "ops"), rows.stream().map(x -> x.get("id")).toList());
@@ -250,12 +251,12 @@ class RoutingIT {
         assertEquals(List.of(0, 1), opsBindings.stream().map(b -> b.get("index")).toList());
         assertEquals(true, opsBindings.get(1).get("routesToDefault"));
 
-        Shell.Result text = shell(launcher, "agents:list");
+        ShellProtocol.Result text = shell(launcher, "agents:list");
         assertEquals(0, text.exit(), text.toString());
         assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ops ") && l.contains(" yes ")), text.out());
     }
 
-    private static Shell.Result shell(LauncherServices launcher, String command) throws Exception {
-        return Shell.run(launcher.adminSocket().localAddress().getPort(), launcher.adminToken(), command);
+    private static ShellProtocol.Result shell(LauncherServices launcher, String command) throws Exception {
+        return Shell.run(launcher.adminSocket().port(), launcher.adminToken(), command);
     }
 }

@@ -21,23 +21,23 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.slf4j.LoggerFactory;
 
+import io.gatehouse.support.framework.FrameworkSettings;
+
 /**
  * The framework mirrors production: slf4j, logback and the launcher API come from the class path
  * through the system bundle, with the package list of the launcher's
- * {@code org.osgi.framework.system.packages.extra}. bnd's launcher also exports every other package
+ * {@code org.osgi.framework.system.packages.extra} (one generated file, read by the launcher, included by
+ * test.bndrun, read here). bnd's launcher also exports every other package
  * those jars export; this test makes sure no bundle in the framework relies on one of those.
  */
 @ExtendWith(BundleContextExtension.class)
 class SystemPackagesIT {
-    /** Launcher.SYSTEM_PACKAGES_EXTRA in runtime/launcher. */
-    static final Map<String, Version> PRODUCTION = Map.of(
-            "io.gatehouse.launcher.api", Version.parseVersion("1.1.0"),
-            "org.slf4j", Version.parseVersion("2.0.17"),
-            "org.slf4j.event", Version.parseVersion("2.0.17"),
-            "org.slf4j.spi", Version.parseVersion("2.0.17"),
-            "org.slf4j.helpers", Version.parseVersion("2.0.17"),
-            "ch.qos.logback.classic", Version.parseVersion("1.5.18"),
-            "ch.qos.logback.core", Version.parseVersion("1.5.18"));
+    /** What the launcher exports: the list it reads, generated from the root pom (gatehouse-support framework.properties). */
+    static final Map<String, Version> PRODUCTION = new java.util.HashMap<>();
+
+    static {
+        FrameworkSettings.load().systemPackageVersions().forEach((pkg, v) -> PRODUCTION.put(pkg, Version.parseVersion(v)));
+    }
 
     @InjectBundleContext
     BundleContext context;
@@ -77,10 +77,17 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(13, gatehouseBundles,
-                "io.gatehouse.* bundles (api, watch, config, routing, agents, logging, http, gateway, shell, channels, channel.openai, channel.webchat)");
+        assertEquals(15, gatehouseBundles,
+                "io.gatehouse.* bundles (api, watch, config, routing, agents, skills, logging, http, gateway, shell, channels, plugins,"
+                        + " channel.openai, channel.webchat, canvas)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);
+    }
+
+    @Test
+    void theFrameworkRunsWithTheSharedSettings() {
+        FrameworkSettings.load().properties().forEach((k, v) -> assertEquals(v, context.getProperty(k), k));
+        assertTrue(PRODUCTION.containsKey("io.gatehouse.launcher.api") && PRODUCTION.containsKey("org.slf4j"), PRODUCTION::toString);
     }
 
     @Test

@@ -46,6 +46,7 @@ import io.gatehouse.itests.support.MockModelServlet;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.RawHttp;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.support.shell.ShellProtocol;
 import jakarta.servlet.Servlet;
 
 /**
@@ -196,14 +197,14 @@ class TurnsIT {
         assertEquals(5, mock.inFlight());
         assertEquals(35, s.queued());
 
-        Shell.Result stats = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "turns:stats --json");
+        ShellProtocol.Result stats = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "turns:stats --json");
         assertEquals(0, stats.exit(), stats.toString());
         JsonNode doc = Gatehouse.JSON.readTree(stats.out());
         assertEquals(35, doc.path("queued").asInt(), stats.out());
         assertEquals(35, doc.path("providers").path(0).path("waiting").asInt(), stats.out());
-        Shell.Result text = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "turns:stats");
+        ShellProtocol.Result text = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "turns:stats");
         assertTrue(text.out().contains("mock") && text.out().contains("oldest"), text.out());
-        Shell.Result status = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "gateway:status --json");
+        ShellProtocol.Result status = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "gateway:status --json");
         JsonNode st = Gatehouse.JSON.readTree(status.out());
         assertEquals(35, st.path("turns").path("queued").asInt(), status.out());
         assertEquals("mock", st.path("turns").path("providers").path(0).path("id").asText(), status.out());

@@ -2,14 +2,12 @@ package io.gatehouse.launcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+
+import io.gatehouse.support.files.AtomicFiles;
 
 /**
  * The layout of a gateway home: {@code bin/ etc/ system/ features/ deploy/ lib/ data/}.
@@ -93,19 +91,7 @@ public record GatewayHome(Path root) {
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             String token = HexFormat.of().formatHex(bytes);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(tmp);
-            }
-            Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException raced) {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeSecret(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
         }
         String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (token.length() < 32) {
@@ -116,9 +102,7 @@ public record GatewayHome(Path root) {
 
     /** Writes a small run file atomically, so a reader never sees half of it. */
     public void writeRunFile(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, content);
     }
 
     /**

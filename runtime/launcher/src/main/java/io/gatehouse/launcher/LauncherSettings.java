@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.gatehouse.support.files.SettledRead;
+import io.gatehouse.support.json5.Json5;
+import io.gatehouse.support.json5.Json5Exception;
 
 /**
  * The few settings the launcher itself needs from {@code gatehouse.json}, read before each
@@ -52,23 +54,23 @@ public record LauncherSettings(String bind, int port, long drainTimeoutMs, java.
      * @throws LaunchException naming file, line, column and reason when the file cannot be used
      */
     public static LauncherSettings read(Path file) throws LaunchException {
-        JsonNode root;
+        String text;
         try {
-            root = Json5.mapper().readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (NoSuchFileException missing) {
             return defaults();
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new LaunchException(where + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new LaunchException(file + ": cannot read: " + e.getMessage());
         }
-        if (root == null || root.isMissingNode()) {
-            throw new LaunchException(file + ":1:1: no JSON object: the file is empty or holds only comments");
-        }
-        if (!root.isObject()) {
-            throw new LaunchException(file + ":1:1: the config must be a JSON object");
+        return parse(file, text);
+    }
+
+    private static LauncherSettings parse(Path file, String text) throws LaunchException {
+        JsonNode root;
+        try {
+            root = Json5.readObject(text, "the config");
+        } catch (Json5Exception e) {
+            throw new LaunchException(e.at(file), e);
         }
         JsonNode gateway = root.path("gateway");
         String bind = text(file, gateway, "bind", "loopback");
@@ -93,45 +95,21 @@ public record LauncherSettings(String bind, int port, long drainTimeoutMs, java.
         JsonNode pluginsNode = root.path("plugins");
         java.util.Map<String, Object> plugins = null;
         if (pluginsNode.isObject()) {
-            plugins = Json5.mapper().convertValue(pluginsNode, new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() {
-            });
+            plugins = Json5.toMap(pluginsNode);
         }
         return new LauncherSettings(bind, port, drain, plugins);
     }
 
     /**
      * For a restart: reads until the file is usable or stops changing (a writer may be mid-write),
-     * bounded by {@code timeoutMs}. A missing file is waited for too. Returns null when the file is
-     * still not usable, so the caller keeps what it has.
+     * bounded by {@code timeoutMs} (see {@link SettledRead}). Returns null when the file is still not
+     * usable or missing, so the caller keeps what it has.
      */
     public static LauncherSettings readSettled(Path file, long settleMs, long timeoutMs) {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        String last = null;
-        long stableSince = System.nanoTime();
-        while (true) {
-            String text;
-            try {
-                text = Files.exists(file) ? Files.readString(file) : null;
-                if (text != null) {
-                    return read(file);
-                }
-            } catch (LaunchException | IOException e) {
-                text = e.getMessage();
-            }
-            if (!java.util.Objects.equals(text, last)) {
-                last = text;
-                stableSince = System.nanoTime();
-            }
-            long now = System.nanoTime();
-            if (now >= deadline || (text != null && now - stableSince >= settleMs * 1_000_000L)) {
-                return null;
-            }
-            try {
-                Thread.sleep(10); // re-read interval while a writer may still be writing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        try {
+            return SettledRead.read(file, settleMs, timeoutMs, text -> parse(file, text));
+        } catch (SettledRead.Unsettled e) {
+            return null;
         }
     }
 

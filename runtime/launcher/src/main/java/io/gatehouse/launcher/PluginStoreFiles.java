@@ -1,18 +1,12 @@
 package io.gatehouse.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +26,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gatehouse.launcher.api.PluginFailure;
 import io.gatehouse.launcher.api.PluginStore;
 import io.gatehouse.launcher.api.StoredPlugin;
+import io.gatehouse.support.files.AtomicFiles;
+import io.gatehouse.support.files.Sha256;
 
 /**
  * The plugin store under {@code data/plugins/}: {@code store/} holds the plugin jars (content-named,
@@ -258,32 +254,23 @@ final class PluginStoreFiles implements PluginStore {
     // ---- files
 
     private Path copyIntoStore(String id, String version, Path jar) throws IOException {
-        String sha = sha256(jar);
+        String sha = Sha256.of(jar);
         String safe = (id + "-" + version).replaceAll("[^A-Za-z0-9._-]", "_");
         Path target = storeDir().resolve(safe + "-" + sha.substring(0, 16) + ".jar");
-        if (Files.exists(target) && sha256(target).equals(sha)) {
+        if (Files.exists(target) && Sha256.of(target).equals(sha)) {
             return target;
         }
         Path tmp = Files.createTempFile(storeDir(), ".staging-", ".tmp");
         try {
             Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
-            if (!sha256(tmp).equals(sha)) {
+            if (!Sha256.of(tmp).equals(sha)) {
                 throw new IOException(jar + " changed while it was copied into the plugin store; try again");
             }
-            move(tmp, target);
+            AtomicFiles.move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
         return target;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private List<StoredPlugin> read(Path file) {
@@ -310,12 +297,12 @@ final class PluginStoreFiles implements PluginStore {
             entries.add(new Entry(p.id(), p.version(), p.sha256(), p.source(),
                     p.jars().stream().map(j -> dir.relativize(j.toAbsolutePath().normalize()).toString()).toList(), p.stagedAt()));
         }
-        writeAtomically(file, json.writeValueAsBytes(entries));
+        AtomicFiles.write(file, json.writeValueAsBytes(entries));
     }
 
     private void writeFailures(List<PluginFailure> all) throws IOException {
         List<PluginFailure> kept = all.size() > MAX_FAILURES ? all.subList(all.size() - MAX_FAILURES, all.size()) : all;
-        writeAtomically(failuresFile(), json.writeValueAsBytes(kept));
+        AtomicFiles.write(failuresFile(), json.writeValueAsBytes(kept));
     }
 
     private void removeFailures(String id) throws IOException {
@@ -323,24 +310,6 @@ final class PluginStoreFiles implements PluginStore {
         List<PluginFailure> kept = all.stream().filter(f -> !f.id().equals(id)).toList();
         if (kept.size() != all.size()) {
             writeFailures(kept);
-        }
-    }
-
-    private void writeAtomically(Path file, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, content);
-            move(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

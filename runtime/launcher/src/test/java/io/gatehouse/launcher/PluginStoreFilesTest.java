@@ -33,7 +33,7 @@ class PluginStoreFilesTest {
     }
 
     private StoredPlugin stage(PluginStoreFiles s, String id, String version, Path jar) throws IOException {
-        return s.stage(id, version, PluginStoreFiles.sha256(jar), "file:" + jar, List.of(jar));
+        return s.stage(id, version, io.gatehouse.support.files.Sha256.of(jar), "file:" + jar, List.of(jar));
     }
 
     @Test

@@ -16,7 +16,8 @@ import io.gatehouse.api.agent.ModelRequest;
 
 /**
  * The embedded default model: replies {@code echo: <last user message>}, streamed in up to three
- * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}); {@code delayMs}
+ * deltas, with no network. Options: {@code prefix} (default {@code "echo: "}); {@code echoSystem: true} appends
+ * {@code [system]} and the system prompt of the turn (to see what the turn gave the model); {@code delayMs}
  * (default 0) spreads the deltas over that long without holding a thread, to stand in for a slow model.
  */
 @Component(service = ModelProvider.class, property = ModelProvider.PROVIDER_ID + "=" + EchoProvider.ID)
@@ -28,6 +29,14 @@ public final class EchoProvider implements ModelProvider {
         Map<String, Object> options = request.options();
         String prefix = options.get("prefix") instanceof String p ? p : "echo: ";
         String reply = prefix + request.lastUserText();
+        if (Boolean.TRUE.equals(options.get("echoSystem"))) {
+            // for tests and operators: show the system prompt the turn built (workspace, skills, memory)
+            for (Map<String, Object> m : request.messages()) {
+                if ("system".equals(m.get("role"))) {
+                    reply += "\n\n[system]\n" + m.get("content");
+                }
+            }
+        }
         List<String> pieces = chunks(reply, 3);
         long delay = options.get("delayMs") instanceof Number n ? Math.max(0, n.longValue()) : 0;
         if (delay == 0) {

@@ -1,9 +1,8 @@
 package io.gatehouse.agents.session;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+
+import io.gatehouse.support.files.Sha256;
 
 /** File names for session keys and folder names for agent ids: path-safe, reversible for short keys. */
 public final class SessionFiles {
@@ -68,10 +67,6 @@ public final class SessionFiles {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(s);
     }
 }

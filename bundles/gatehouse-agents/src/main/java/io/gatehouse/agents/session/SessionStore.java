@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.gatehouse.support.files.AtomicFiles;
 
 /**
  * Session transcripts: {@code <data>/agents/<agentId>/sessions/<session file>.jsonl}, one JSON object per
@@ -205,6 +205,12 @@ public final class SessionStore {
     @org.osgi.service.component.annotations.Deactivate
     public void close() {
         indexWriter.shutdown();
+        try {
+            // a write in progress finishes before the last flush, so nothing writes after close
+            indexWriter.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flushQuietly();
     }
 
@@ -515,12 +521,6 @@ public final class SessionStore {
         doc.put("sessions", sessions);
         Path dir = root.resolve(agent).resolve("sessions");
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + INDEX + ".tmp");
-        Files.write(tmp, PRETTY.writeValueAsBytes(doc));
-        try {
-            Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(dir.resolve(INDEX), PRETTY.writeValueAsBytes(doc));
     }
 }

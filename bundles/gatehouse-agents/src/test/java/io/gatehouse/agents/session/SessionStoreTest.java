@@ -18,25 +18,26 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 class SessionStoreTest {
-    @TempDir
-    Path data;
-    private final java.util.List<SessionStore> stores = new java.util.ArrayList<>();
+    /** Every store a test opens is closed after it, so no index write races the temp folder's removal. */
+    private final java.util.List<SessionStore> opened = new java.util.ArrayList<>();
 
-    /** A store on the test's data dir; closed after the test, so no background index write outlives it. */
-    private SessionStore open() {
-        SessionStore s = new SessionStore(data.resolve("agents"));
-        stores.add(s);
+    private SessionStore open(java.nio.file.Path dir) {
+        SessionStore s = new SessionStore(dir);
+        opened.add(s);
         return s;
     }
 
     @org.junit.jupiter.api.AfterEach
     void closeStores() {
-        stores.forEach(SessionStore::close);
+        opened.forEach(SessionStore::close);
     }
+
+    @TempDir
+    Path data;
 
     @Test
     void appendsOneLinePerMessageAndKeepsAnIndex() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         store.append("main", "agent:main:main", Map.of("role", "user", "content", "hi"));
         store.append("main", "agent:main:main", Map.of("role", "assistant", "content", "echo: hi"));
         Path file = data.resolve("agents/main/sessions/agent.main.main.jsonl");
@@ -61,7 +62,7 @@ class SessionStoreTest {
 
     @Test
     void aTornLastLineIsSkippedAndNeverBreaksEarlierOrLaterLines() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         store.append("main", "agent:main:main", Map.of("role", "user", "content", "one"));
         store.append("main", "agent:main:main", Map.of("role", "assistant", "content", "two"));
         Path file = store.transcript("main", "agent:main:main");
@@ -70,7 +71,7 @@ class SessionStoreTest {
         assertEquals(List.of("one", "two"), store.read("main", "agent:main:main").stream().map(l -> l.get("content")).toList());
 
         // after a restart (a new store) the next append starts on a line of its own
-        SessionStore after = open();
+        SessionStore after = open(data.resolve("agents"));
         after.append("main", "agent:main:main", Map.of("role", "user", "content", "three"));
         assertEquals(List.of("one", "two", "three"),
                 after.read("main", "agent:main:main").stream().map(l -> l.get("content")).toList());
@@ -85,27 +86,27 @@ class SessionStoreTest {
 
     @Test
     void aMissingOrCorruptIndexIsRebuiltFromTheTranscripts() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "user", "content", "a"));
         store.append("ops", "agent:ops:telegram:direct:42", Map.of("role", "assistant", "content", "b"));
         store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "c"));
         store.flush();
         Path index = data.resolve("agents/ops/sessions/index.json");
         Files.writeString(index, "{\"version\":1,\"sessi");
-        SessionStore after = open();
+        SessionStore after = open(data.resolve("agents"));
         List<SessionStore.Entry> list = after.list("ops");
         assertEquals(2, list.size());
         SessionStore.Entry tg = after.find("agent:ops:telegram:direct:42");
         assertEquals(2, tg.messages());
         assertEquals("ops", tg.agentId());
         Files.delete(index);
-        assertEquals(2, open().list(null).size());
+        assertEquals(2, open(data.resolve("agents")).list(null).size());
         assertTrue(Files.exists(index), "rewritten");
     }
 
     @Test
     void listsEveryAgentAndFindsKeys() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         store.append("main", "agent:main:main", Map.of("role", "user", "content", "a"));
         store.append("helper", "agent:helper:main", Map.of("role", "user", "content", "b"));
         assertEquals(2, store.list(null).size());
@@ -130,7 +131,7 @@ class SessionStoreTest {
 
     @Test
     void historyReadsOnlyTheTailOfALongTranscript() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         String pad = "x".repeat(300);
         for (int i = 0; i < 400; i++) { // ~140 KB, several times the first tail chunk
             store.append("main", "agent:main:long", Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", i + " " + pad));
@@ -149,7 +150,7 @@ class SessionStoreTest {
 
     @Test
     void historyComesFromMemoryWhileOnlyTheStoreWritesAndFromTheFileAfterAnyoneElse() throws Exception {
-        SessionStore store = open();
+        SessionStore store = open(data.resolve("agents"));
         String key = "agent:main:cache";
         for (int i = 0; i < 30; i++) {
             store.append("main", key, Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", "m" + i));

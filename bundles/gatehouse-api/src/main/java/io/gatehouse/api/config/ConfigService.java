@@ -51,4 +51,17 @@ public interface ConfigService {
 
     /** The plan the given changed paths would produce now (dry run). */
     ReloadPlan plan(List<String> changedPaths);
+
+    /** Every config section known now: its owner and state ({@link ConfigSection} whiteboard). */
+    default List<SectionState> sections() {
+        return List.of();
+    }
+
+    /**
+     * Errors that section owners found in the config in force after it was applied (an owner that
+     * started later); empty when the config in force passes every owner's check.
+     */
+    default List<String> inForceIssues() {
+        return List.of();
+    }
 }

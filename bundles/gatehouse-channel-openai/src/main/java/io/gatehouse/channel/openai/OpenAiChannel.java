@@ -22,13 +22,14 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.gatehouse.api.auth.GatewayAuth;
 import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
 import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.routing.RouteRequest;
-import io.gatehouse.channels.support.GatewayAuth;
+import io.gatehouse.channels.support.HttpAttributes;
 import io.gatehouse.channels.support.SinkGate;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -144,7 +145,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
         if (!auth.allowed(req.getRemoteAddr(), GatewayAuth.bearer(req.getHeader("Authorization")))) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
-            error(resp, 401, auth.token() == null ? "a gateway token is required from this address (set gateway.auth.token)"
+            error(resp, 401, !auth.tokenConfigured() ? "a gateway token is required from this address (set gateway.auth.token)"
                     : "invalid or missing gateway token", "invalid_request_error", "invalid_api_key");
             return;
         }
@@ -208,7 +209,8 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 : models.get(0);
         boolean stream = body.path("stream").asBoolean(false);
         InboundMessage message = new InboundMessage(new RouteRequest(ID, account, peer, null, null, List.of(), null), text,
-                System.currentTimeMillis(), attributes(req));
+                System.currentTimeMillis(),
+                HttpAttributes.of(req.getHeader("Host"), req.getScheme(), req.getRemoteAddr(), req::getHeader));
         // not UUID.randomUUID(): its SecureRandom is one lock every request would queue on
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         String id = "chatcmpl-" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);

@@ -23,9 +23,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.gatehouse.api.auth.GatewayAuth;
 import io.gatehouse.api.channel.Reply;
 import io.gatehouse.api.channel.TurnRejectedException;
-import io.gatehouse.channels.support.GatewayAuth;
 
 /**
  * One browser connection. Client frames: {@code {type:"auth", token}} (first, when required) and
@@ -53,6 +53,7 @@ public final class ChatSocket {
     private final ArrayDeque<String> outbox = new ArrayDeque<>(); // guarded by itself
     private boolean sending; // guarded by outbox
 
+    /** @param attributes what the upgrade request tells about the client (Host, scheme, address), for every message */
     ChatSocket(WebchatChannel channel, GatewayAuth auth, String sessionId, boolean authenticated, String remoteAddress,
             Map<String, String> attributes) {
         this.channel = channel;

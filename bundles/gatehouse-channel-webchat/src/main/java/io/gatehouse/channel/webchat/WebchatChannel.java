@@ -51,6 +51,8 @@ public final class WebchatChannel implements ChannelAdapter {
     /**
      * Delivers one browser message; deltas go to {@code onDelta}, the stage completes with the whole reply.
      * Cancelling the stage (the socket closed) cancels the turn.
+     *
+     * @param attributes the message's attributes (the Host, scheme and address of the browser's connection)
      */
     CompletableFuture<Reply> deliver(String sessionId, String text, Map<String, String> attributes, Consumer<String> onDelta) {
         InboundMessage m = new InboundMessage(new RouteRequest(ID, accountId, new RouteRequest.Peer("direct", sessionId),

@@ -13,7 +13,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import io.gatehouse.channels.support.GatewayAuth;
+import io.gatehouse.api.auth.GatewayAuth;
+import io.gatehouse.channels.support.HttpAttributes;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,18 +57,8 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
                 session = null; // the socket makes one and tells the client
             }
             boolean authenticated = Boolean.TRUE.equals(http.getAttribute(AUTHENTICATED));
-            java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
-            String host = http.getHeader("Host");
-            if (host != null && !host.isBlank()) {
-                attributes.put(io.gatehouse.api.channel.InboundMessage.HTTP_HOST, host.trim());
-            }
-            String proto = http.getHeader("X-Forwarded-Proto");
-            attributes.put(io.gatehouse.api.channel.InboundMessage.HTTP_SCHEME, proto != null && !proto.isBlank()
-                    ? proto.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT) : http.getScheme());
-            if (http.getRemoteAddr() != null) {
-                attributes.put(io.gatehouse.api.channel.InboundMessage.CLIENT_ADDRESS, http.getRemoteAddr());
-            }
-            return new ChatSocket(channel, auth, session, authenticated, http.getRemoteAddr(), attributes);
+            return new ChatSocket(channel, auth, session, authenticated, http.getRemoteAddr(),
+                    HttpAttributes.of(http.getHeader("Host"), http.getScheme(), http.getRemoteAddr(), http::getHeader));
         });
     }
 

@@ -1,34 +1,15 @@
 package io.gatehouse.config.edit;
 
+import io.gatehouse.support.config.DottedPathException;
+
 /**
- * A dotted path that cannot be split ({@code plugins.entries."io.x.enabled}: the quote is not closed).
- * The message names the path and the 1-based column in it.
+ * A dotted path that cannot be split ({@code plugins.entries."io.x.enabled}: the quote is not closed):
+ * {@link DottedPathException}, under the name the config bundle's callers catch.
  */
-public final class PathSyntaxException extends IllegalArgumentException {
+public final class PathSyntaxException extends DottedPathException {
     private static final long serialVersionUID = 1L;
-    private final String path;
-    private final int column;
-    private final String reason;
 
     PathSyntaxException(String path, int column, String reason) {
-        super("malformed path " + path + ": " + reason + " at column " + column);
-        this.path = path;
-        this.column = column;
-        this.reason = reason;
-    }
-
-    /** The path as given. */
-    public String path() {
-        return path;
-    }
-
-    /** 1-based column in {@link #path()} where the problem is. */
-    public int column() {
-        return column;
-    }
-
-    /** What is wrong, without the path and column. */
-    public String reason() {
-        return reason;
+        super(path, column, reason);
     }
 }

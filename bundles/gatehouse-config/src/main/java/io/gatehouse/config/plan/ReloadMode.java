@@ -1,5 +1,6 @@
 package io.gatehouse.config.plan;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.gatehouse.api.config.ConfigSnapshot;
@@ -17,6 +18,9 @@ public enum ReloadMode {
 
     /** The config key. */
     public static final String PATH = "gateway.reload.mode";
+
+    /** The names a config may use, in declaration order. */
+    public static final List<String> NAMES = List.of("hybrid", "hot", "restart", "off");
 
     /** The mode a config value names; {@link #HYBRID} when absent or not one of hybrid, hot, restart, off. */
     public static ReloadMode of(Object value) {

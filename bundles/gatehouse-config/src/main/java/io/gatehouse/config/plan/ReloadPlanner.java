@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import io.gatehouse.api.config.ReloadPlan;
 import io.gatehouse.api.config.ReloadRule;
@@ -48,6 +49,18 @@ public final class ReloadPlanner {
      * </ul>
      */
     public static ReloadPlan plan(List<String> changedPaths, List<ReloadRule> rules) {
+        return plan(changedPaths, rules, Map.of(), action -> true);
+    }
+
+    /**
+     * As {@link #plan(List, List)}, naming only actions that {@code handled} accepts. A path whose rule
+     * is in {@code inert} (a section whose owner is not active, an ignored reference section) needs
+     * nothing now and is reported in {@link ReloadPlan#inert()} with that reason; so is a hot path whose
+     * actions no handler takes (then it needs nothing either: the new config is in force for readers).
+     */
+    public static ReloadPlan plan(List<String> changedPaths, List<ReloadRule> rules, Map<ReloadRule, String> inert,
+            Predicate<String> handled) {
+        List<String> inertPaths = new ArrayList<>();
         List<String> restartReasons = new ArrayList<>();
         List<String> hotReasons = new ArrayList<>();
         List<String> noopPaths = new ArrayList<>();
@@ -59,6 +72,12 @@ public final class ReloadPlanner {
                 restartReasons.add(path);
                 continue;
             }
+            String inertWhy = inert.get(rule);
+            if (inertWhy != null) {
+                noopPaths.add(path);
+                inertPaths.add(path + ": " + inertWhy);
+                continue;
+            }
             switch (rule.kind()) {
                 case NONE -> noopPaths.add(path);
                 case RESTART -> restartReasons.add(path);
@@ -67,6 +86,15 @@ public final class ReloadPlanner {
                     if (resolved == null) {
                         restartReasons.add(path);
                         break;
+                    }
+                    List<String> unhandled = resolved.stream().filter(handled.negate()).toList();
+                    if (!unhandled.isEmpty()) {
+                        inertPaths.add(path + ": inert: no handler takes " + String.join(", ", unhandled));
+                        resolved = resolved.stream().filter(handled).toList();
+                        if (resolved.isEmpty()) {
+                            noopPaths.add(path);
+                            break;
+                        }
                     }
                     hotReasons.add(path);
                     for (String action : resolved) {
@@ -81,7 +109,7 @@ public final class ReloadPlanner {
         boolean restart = !restartReasons.isEmpty();
         return new ReloadPlan(List.copyOf(changedPaths), restart, List.copyOf(restartReasons),
                 List.copyOf(hotReasons), List.copyOf(noopPaths), List.copyOf(actions), List.copyOf(channels),
-                !restart && hotReasons.isEmpty());
+                !restart && hotReasons.isEmpty(), List.copyOf(inertPaths));
     }
 
     /**

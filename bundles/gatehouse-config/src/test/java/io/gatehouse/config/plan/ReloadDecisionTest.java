@@ -24,7 +24,7 @@ class ReloadDecisionTest {
     private static final ReloadPlan MIXED = plan("hooks.enabled", "gateway.port", "meta.lastTouchedAt");
 
     private static ReloadPlan plan(String... paths) {
-        return ReloadPlanner.plan(List.of(paths), new DefaultReloadRules().reloadRules());
+        return ReloadPlanner.plan(List.of(paths), new ReferenceReloadRules().reloadRules());
     }
 
     @Test

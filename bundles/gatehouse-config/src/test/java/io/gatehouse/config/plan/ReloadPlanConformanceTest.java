@@ -34,7 +34,7 @@ import io.gatehouse.api.config.ReloadRule;
  * fails, and so does a listed divergence that no longer diverges (or diverges in other fields).
  *
  * <p>The reference's {@code actions}/{@code actionStrings} are not compared: our action vocabulary is
- * our own (aligned by name where the reference has one, see {@link DefaultReloadRules}). One case
+ * our own (aligned by name where the reference has one, see {@link ReferenceReloadRules}). One case
  * carries reloader {@code options} (noopPaths + forceChangedPaths); our planner has no such options and
  * the case agrees without them.
  */
@@ -234,7 +234,7 @@ class ReloadPlanConformanceTest {
     @TestFactory
     Stream<DynamicTest> everyReloadPlanCase() {
         Map<String, List<ReloadRule>> registries = registries();
-        List<ReloadRule> defaults = new DefaultReloadRules().reloadRules();
+        List<ReloadRule> defaults = new ReferenceReloadRules().reloadRules();
         List<Map<String, Object>> cases = Conformance.section("reloadPlan");
         assertEquals(72, cases.size(), "reloadPlan cases in the conformance data");
 

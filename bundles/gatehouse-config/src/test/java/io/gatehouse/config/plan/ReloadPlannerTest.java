@@ -20,7 +20,7 @@ import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.ReloadRule.Kind;
 
 class ReloadPlannerTest {
-    private static final List<ReloadRule> DEFAULTS = new DefaultReloadRules().reloadRules();
+    private static final List<ReloadRule> DEFAULTS = new ReferenceReloadRules().reloadRules();
 
     private static ReloadPlan plan(String... paths) {
         return ReloadPlanner.plan(List.of(paths), DEFAULTS);

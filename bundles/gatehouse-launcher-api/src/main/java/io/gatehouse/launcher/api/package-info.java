@@ -4,10 +4,9 @@
  * <p>These types are loaded by the launcher's class loader and exported to bundles through
  * {@code org.osgi.framework.system.packages.extra}, so they stay the same classes across framework
  * restarts. Bundles find the implementations as services registered by the launcher.
+ *
+ * <p>Exported by {@code bnd.bnd} at the version the root pom's {@code gatehouse.launcher.api.version}
+ * names: the launcher's system packages list is generated from the same property, so the two cannot
+ * disagree. Baselined (bnd-baseline-maven-plugin) like the other API packages.
  */
-@Export
-@Version("1.1.0")
 package io.gatehouse.launcher.api;
-
-import org.osgi.annotation.bundle.Export;
-import org.osgi.annotation.versioning.Version;

@@ -24,14 +24,30 @@ final class NodeClient {
     private NodeClient() {
     }
 
-    /** Skips the calling test unless node and the installed packages are there. */
+    /**
+     * Skips the calling test unless node and the installed packages are there; with {@code CI=true} in the
+     * environment a missing piece fails the test instead (a CI run must not pass by skipping its real clients).
+     */
     static void assumeInstalled(String... packages) {
-        assumeTrue(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)");
+        require(node() != null, "node is not on the PATH: the real-client tests need Node.js (and npm to install them)");
         for (String p : packages) {
-            assumeTrue(Files.isDirectory(CLIENTS.resolve("node_modules").resolve(p)),
+            require(Files.isDirectory(CLIENTS.resolve("node_modules").resolve(p)),
                     "the node clients are not installed (" + CLIENTS.resolve("node_modules").resolve(p).toAbsolutePath()
                             + " is missing): the pom runs npm ci in target/node when /usr/bin/npm exists");
         }
+    }
+
+    /** Skips the calling test unless {@code ok}; fails it under {@code CI=true}. */
+    static void require(boolean ok, String why) {
+        if (ci()) {
+            org.junit.jupiter.api.Assertions.assertTrue(ok, why + " (CI=true: the real-client tests must run)");
+        } else {
+            assumeTrue(ok, why);
+        }
+    }
+
+    static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** {@code node SCRIPT ARGS} in the clients directory, bounded by {@code within}; output goes to files in {@code work}. */

@@ -1,6 +1,7 @@
 package io.gatehouse.itests.support;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.gatehouse.launcher.api.LauncherControl;
 import io.gatehouse.launcher.api.ListeningSocket;
 import io.gatehouse.launcher.api.PluginStore;
+import io.gatehouse.support.socket.HeldSocket;
 
 /**
  * What the launcher registers in production before it starts the bundles, registered here from the
@@ -26,8 +28,8 @@ public final class LauncherServices implements AutoCloseable {
     private final BundleContext context;
     private final Path dataDir;
     private final String adminToken;
-    private final TestListeningSocket gateway;
-    private final TestListeningSocket admin;
+    private final HeldSocket gateway;
+    private final HeldSocket admin;
     private final RecordingLauncherControl launcher;
     private final TestPluginStore pluginStore;
 
@@ -49,10 +51,10 @@ public final class LauncherServices implements AutoCloseable {
         Files.writeString(dataDir.resolve("admin.token"), adminToken + "\n", StandardCharsets.US_ASCII);
         this.launcher = new RecordingLauncherControl(home, config);
         this.pluginStore = new TestPluginStore(dataDir.resolve("plugins"));
-        TestListeningSocket g = TestListeningSocket.bind(ListeningSocket.GATEWAY);
-        TestListeningSocket a;
+        HeldSocket g = bind(ListeningSocket.GATEWAY);
+        HeldSocket a;
         try {
-            a = TestListeningSocket.bind(ListeningSocket.ADMIN);
+            a = bind(ListeningSocket.ADMIN);
         } catch (IOException e) {
             closeQuietly(g);
             throw e;
@@ -61,11 +63,18 @@ public final class LauncherServices implements AutoCloseable {
         this.admin = a;
     }
 
+    /** The launcher's own socket on 127.0.0.1 and an ephemeral port, open to the one framework generation (0) there is. */
+    private static HeldSocket bind(String name) throws IOException {
+        HeldSocket s = HeldSocket.bind(name, new InetSocketAddress("127.0.0.1", 0));
+        s.open(0);
+        return s;
+    }
+
     static LauncherServices start(BundleContext context) throws IOException {
         LauncherServices s = new LauncherServices(context);
         s.launcherRegistration = context.registerService(LauncherControl.class, s.launcher, null);
         s.pluginStoreRegistration = context.registerService(PluginStore.class, s.pluginStore, null);
-        s.gatewayRegistration = context.registerService(ListeningSocket.class, s.gateway, socketProperties(s.gateway));
+        s.gatewayRegistration = context.registerService(ListeningSocket.class, s.gateway.viewFor(0), socketProperties(s.gateway));
         s.registerAdminSocket();
         return s;
     }
@@ -78,18 +87,18 @@ public final class LauncherServices implements AutoCloseable {
         return v;
     }
 
-    private static Hashtable<String, Object> socketProperties(TestListeningSocket s) {
+    private static Hashtable<String, Object> socketProperties(HeldSocket s) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ListeningSocket.NAME, s.name());
-        props.put("gatehouse.socket.address", "127.0.0.1:" + s.port());
+        props.put("gatehouse.socket.address", "127.0.0.1:" + s.address().getPort());
         return props;
     }
 
-    public TestListeningSocket gatewaySocket() {
+    public HeldSocket gatewaySocket() {
         return gateway;
     }
 
-    public TestListeningSocket adminSocket() {
+    public HeldSocket adminSocket() {
         return admin;
     }
 
@@ -120,7 +129,7 @@ public final class LauncherServices implements AutoCloseable {
     /** Registers the admin socket service (again). */
     public synchronized void registerAdminSocket() {
         if (adminRegistration == null) {
-            adminRegistration = context.registerService(ListeningSocket.class, admin, socketProperties(admin));
+            adminRegistration = context.registerService(ListeningSocket.class, admin.viewFor(0), socketProperties(admin));
         }
     }
 
@@ -147,11 +156,7 @@ public final class LauncherServices implements AutoCloseable {
                 gateway, admin);
     }
 
-    private static void closeQuietly(TestListeningSocket s) {
-        try {
-            s.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static void closeQuietly(HeldSocket s) {
+        s.close();
     }
 }

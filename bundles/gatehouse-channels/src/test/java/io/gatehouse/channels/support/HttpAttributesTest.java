@@ -1,0 +1,46 @@
+package io.gatehouse.channels.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class HttpAttributesTest {
+    private static Map<String, String> of(String host, String scheme, String remote, Map<String, String> headers) {
+        return HttpAttributes.of(host, scheme, remote, headers::get);
+    }
+
+    @Test
+    void aDirectRequest() {
+        assertEquals(Map.of("http.host", "gw.lan:18789", "http.scheme", "http", "client.address", "192.168.1.7"),
+                of("gw.lan:18789", "http", "192.168.1.7", Map.of()));
+        assertEquals(Map.of("http.host", "[::1]:18789", "http.scheme", "http", "client.address", "::1"),
+                of("[::1]:18789", "http", "::1", Map.of()));
+    }
+
+    @Test
+    void xForwardedHeadersWin() {
+        assertEquals(Map.of("http.host", "gw.example.com", "http.scheme", "https", "client.address", "203.0.113.9"),
+                of("127.0.0.1:18789", "http", "127.0.0.1", Map.of("X-Forwarded-Host", "gw.example.com, proxy2",
+                        "X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9, 10.0.0.1")));
+    }
+
+    @Test
+    void theForwardedHeaderWinsOverXForwarded() {
+        assertEquals(Map.of("http.host", "canvas.example.com", "http.scheme", "https", "client.address", "2001:db8::7"),
+                of("127.0.0.1:18789", "http", "127.0.0.1", Map.of(
+                        "Forwarded", "for=\"[2001:db8::7]:4711\";proto=https;host=canvas.example.com, for=10.0.0.1",
+                        "X-Forwarded-Host", "other")));
+    }
+
+    @Test
+    void valuesThatAreNoHostOrSchemeAreLeftOut() {
+        assertEquals(Map.of("client.address", "1.2.3.4"),
+                of("evil.com/path?x", "gopher", "1.2.3.4", Map.of()));
+        assertEquals(Map.of("http.scheme", "http", "client.address", "1.2.3.4"),
+                of(null, "http", "1.2.3.4", Map.of("X-Forwarded-Host", "a b")));
+        assertEquals(Map.of("http.host", "h", "http.scheme", "http", "client.address", "1.2.3.4"),
+                of("h", "http", "1.2.3.4", Map.of("X-Forwarded-For", "1.2.3.4:555")));
+    }
+}

@@ -1,0 +1,2 @@
+/** The feature-file model the launcher and the plugins bundle share. Private (embedded). */
+package io.gatehouse.support.feature;

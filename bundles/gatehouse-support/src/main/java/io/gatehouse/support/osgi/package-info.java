@@ -1,0 +1,2 @@
+/** OSGi names for operators. Private (embedded). */
+package io.gatehouse.support.osgi;
