@@ -1,25 +1,18 @@
 import static support.BenchSupport.*;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +20,7 @@ import support.BenchFailure;
 import support.BenchSupport;
 import support.Gateway;
 import support.MockModel;
+import support.NioLoad;
 import support.Table;
 
 /**
@@ -39,9 +33,10 @@ import support.Table;
  * java -cp CLASSES TurnsBench --home DIR [--conversations 100,1000,5000] [--delay-ms 2000] [--modes plain,stream]
  * </pre>
  *
- * Per phase (N conversations, one mode): N connections are opened first (N concurrent GET /healthz,
- * unmeasured), then N messages are sent at once, each from its own peer (own session), and every reply
- * is checked ({@code mock: <message>}). Figures: time from the first send to the last answer; per
+ * Per phase (N conversations, one mode): the client ({@link NioLoad}: one thread, one keep-alive connection
+ * per conversation) opens N connections first (unmeasured), then sends the N messages at once, each from its
+ * own peer (own session), and checks every reply ({@code mock: <message>}). The same N requests sent
+ * straight to the mock model first give the harness's own share ("harness alone"). Figures: time from the first send to the last answer; per
  * message the answer time (send to whole response) and the gateway's overhead = answer time - model
  * delay; the gateway JVM's threads and RSS sampled every 50 ms (peak); its CPU over the phase.
  *
@@ -61,9 +56,7 @@ public final class TurnsBench {
     final int pieces;
     Gateway gateway;
     MockModel model;
-    HttpClient http;
     URI chat;
-    URI health;
     long clkTck = 100;
 
     TurnsBench(Path home, Path outDir, List<Integer> sizes, long delayMs, List<String> modes, int pieces) {
@@ -146,19 +139,11 @@ public final class TurnsBench {
         gateway = Gateway.launch(home, outDir.resolve("console.out"), "gatehouse-bench", 60_000, 20);
         int port = Integer.parseInt(gateway.listen.substring(gateway.listen.lastIndexOf(':') + 1));
         chat = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
-        health = URI.create("http://127.0.0.1:" + port + "/v1/models"); // cheap: opens the connections
         Thread.sleep(2000);
         double idleRss = rssMb(gateway.pid);
         int idleThreads = threads(gateway.pid);
         System.out.printf(Locale.ROOT, "  gateway pid %d on %s, idle RSS %.1f MB, %d threads; mock model on 127.0.0.1:%d%n%n",
                 gateway.pid, gateway.listen, idleRss, idleThreads, model.port());
-
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
-                .executor(Executors.newFixedThreadPool(2, r -> {
-                    Thread t = new Thread(r, "bench-http");
-                    t.setDaemon(true);
-                    return t;
-                })).build();
 
         // one conversation first: the whole path works before anything is measured
         Phase probe = phase(1, "plain", "probe");
@@ -226,6 +211,8 @@ public final class TurnsBench {
         final String mode;
         final List<Double> answerMs = Collections.synchronizedList(new ArrayList<>());
         final List<Double> overheadMs = Collections.synchronizedList(new ArrayList<>());
+        /** The same requests straight to the mock: what the harness and the mock cost alone. */
+        final List<Double> harnessMs = new ArrayList<>();
         final Map<String, Long> errors = new TreeMap<>();
         volatile String firstError;
         int ok;
@@ -259,83 +246,91 @@ public final class TurnsBench {
         if (n > 1) {
             System.out.printf(Locale.ROOT, "  running: %s%n", p.title());
         }
-        // open n connections (unmeasured): n requests at once (GET /v1/models), each on a connection of its own
-        List<CompletableFuture<HttpResponse<Void>>> warm = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            warm.add(http.sendAsync(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding()));
-        }
-        for (CompletableFuture<HttpResponse<Void>> f : warm) {
-            try {
-                f.get(120, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new BenchFailure("opening connections failed: " + e);
+        InetSocketAddress gatewayAddress = new InetSocketAddress("127.0.0.1", chat.getPort());
+        // The harness alone: the same n requests straight to the mock model (no gateway), for reference.
+        if (n > 1) {
+            try (NioLoad direct = new NioLoad(new InetSocketAddress("127.0.0.1", model.port()))) {
+                direct.open(n, 500, 60_000);
+                List<byte[]> reqs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    reqs.add(request("direct", "hello " + tag + " " + i, stream));
+                }
+                for (NioLoad.Exchange e : direct.exchange(reqs, delayMs + 60_000)) {
+                    if (e.error == null && e.status == 200) {
+                        p.harnessMs.add((e.doneNanos - e.sentNanos) / 1e6 - delayMs);
+                    }
+                }
             }
         }
-        model.maxInFlight.set(0);
-
-        Sampler sampler = new Sampler(gateway.pid);
-        sampler.start();
-        long cpu0 = cpuTicks(gateway.pid);
-        long t0 = System.nanoTime();
-        AtomicInteger ok = new AtomicInteger();
-        long[] lastDone = {t0};
-        List<CompletableFuture<Void>> done = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String text = "hello " + tag + " " + i;
-            String body = "{\"model\":\"gatehouse\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
-            HttpRequest req = HttpRequest.newBuilder(chat).timeout(Duration.ofMillis(delayMs + 60_000))
-                    .header("Content-Type", "application/json").header("X-Gatehouse-Peer", "direct:conv-" + tag + "-" + i)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            long sent = System.nanoTime();
-            done.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
-                long at = System.nanoTime();
-                synchronized (lastDone) {
-                    lastDone[0] = Math.max(lastDone[0], at);
+        try (NioLoad load = new NioLoad(gatewayAddress)) {
+            // n connections opened first (unmeasured), at most 500 connecting at once
+            load.open(n, 500, 120_000);
+            List<byte[]> reqs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                reqs.add(request("conv-" + tag + "-" + i, "hello " + tag + " " + i, stream));
+            }
+            model.maxInFlight.set(0);
+            Sampler sampler = new Sampler(gateway.pid);
+            sampler.start();
+            long cpu0 = cpuTicks(gateway.pid);
+            long t0 = System.nanoTime();
+            List<NioLoad.Exchange> ex = load.exchange(reqs, delayMs + 120_000);
+            long t1 = System.nanoTime();
+            sampler.stop();
+            p.cores = (cpuTicks(gateway.pid) - cpu0) / (double) clkTck / ((t1 - t0) / 1e9);
+            long last = t0;
+            long lastSent = t0;
+            for (int i = 0; i < n; i++) {
+                NioLoad.Exchange e = ex.get(i);
+                lastSent = Math.max(lastSent, e.sentNanos);
+                if (e.error != null) {
+                    p.error("io", e.error);
+                    continue;
                 }
-                if (e != null) {
-                    p.error("io " + e.getClass().getSimpleName(), e.toString());
-                    return null;
+                last = Math.max(last, e.doneNanos);
+                String body = e.bodyText();
+                if (e.status != 200) {
+                    p.error("http " + e.status, "http " + e.status + ": " + abbreviate(body));
+                    continue;
                 }
-                if (r.statusCode() != 200) {
-                    p.error("http " + r.statusCode(), "http " + r.statusCode() + ": " + abbreviate(r.body()));
-                    return null;
-                }
-                String got = stream ? streamed(r.body()) : plain(r.body());
+                String text = "hello " + tag + " " + i;
+                String got = stream ? streamed(body) : plain(body);
                 if (!("mock: " + text).equals(got)) {
-                    p.error("wrong reply", "wrong reply: " + abbreviate(r.body()));
-                    return null;
+                    p.error("wrong reply", "wrong reply: " + abbreviate(body));
+                    continue;
                 }
-                double ms = (at - sent) / 1e6;
+                double ms = (e.doneNanos - e.sentNanos) / 1e6;
                 p.answerMs.add(ms);
                 p.overheadMs.add(ms - delayMs);
-                ok.incrementAndGet();
-                return null;
-            }));
-        }
-        p.sendMs = (System.nanoTime() - t0) / 1e6;
-        for (CompletableFuture<Void> f : done) {
-            try {
-                f.get(delayMs + 120_000, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new BenchFailure("a conversation did not end: " + e);
+                p.ok++;
             }
+            p.sendMs = (lastSent - t0) / 1e6;
+            p.lastAnswerMs = (last - t0) / 1e6;
+            p.peakThreads = sampler.peakThreads;
+            p.peakRss = sampler.peakRss;
+            p.modelMax = model.maxInFlight.get();
         }
-        long t1 = System.nanoTime();
-        sampler.stop();
-        p.cores = (cpuTicks(gateway.pid) - cpu0) / (double) clkTck / ((t1 - t0) / 1e9);
-        p.ok = ok.get();
-        p.lastAnswerMs = (lastDone[0] - t0) / 1e6;
-        p.peakThreads = sampler.peakThreads;
-        p.peakRss = sampler.peakRss;
-        p.modelMax = model.maxInFlight.get();
         if (n > 1) {
-            System.out.printf(Locale.ROOT, "    %d ok of %d, last answer %.0f ms after the first send, overhead p50 %.1f p99 %.1f ms, "
-                    + "peak threads %d, peak RSS %.0f MB, model requests in flight at once %d%n", p.ok, n, p.lastAnswerMs,
-                    median(p.overheadMs), percentile(p.overheadMs, 99), p.peakThreads, p.peakRss, p.modelMax);
+            System.out.printf(Locale.ROOT, "    %d ok of %d, last answer %.0f ms after the first send, overhead p50 %.1f p99 %.1f ms "
+                    + "(harness alone p50 %.1f p99 %.1f), peak threads %d, peak RSS %.0f MB, model requests in flight at once %d%n",
+                    p.ok, n, p.lastAnswerMs, median(p.overheadMs), percentile(p.overheadMs, 99), median(p.harnessMs),
+                    percentile(p.harnessMs, 99), p.peakThreads, p.peakRss, p.modelMax);
         }
         Thread.sleep(500);
         return p;
+    }
+
+    /** A chat request from {@code peer} (its own session) as HTTP/1.1 bytes. */
+    byte[] request(String peer, String text, boolean stream) {
+        byte[] body = ("{\"model\":\"gatehouse\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + text + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Gatehouse-Peer: direct:" + peer + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] r = new byte[head.length + body.length];
+        System.arraycopy(head, 0, r, 0, head.length);
+        System.arraycopy(body, 0, r, head.length, body.length);
+        return r;
     }
 
     static String plain(String body) {
@@ -363,6 +358,9 @@ public final class TurnsBench {
                 p.n >= 5000 ? verdict(p.lastAnswerMs <= delayMs + 500) : "");
         t.row("answer time (send -> whole reply)", p.answerMs, "ms", "", "");
         t.row("gateway overhead (answer - delay)", p.overheadMs, "ms", "p99 <= 100 ms", verdict(percentile(p.overheadMs, 99) <= 100));
+        if (!p.harnessMs.isEmpty()) {
+            t.row("  harness alone (same n, no gateway)", p.harnessMs, "ms", "", "");
+        }
         t.text("  time to send all N messages", fmt(p.sendMs), "ms");
         t.text("  model requests in flight at once", Long.toString(p.modelMax), "");
         t.count("gateway threads (peak)", p.peakThreads, "< 100", verdict(p.peakThreads < 100));
