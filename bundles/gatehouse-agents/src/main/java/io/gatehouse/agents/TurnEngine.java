@@ -70,6 +70,7 @@ final class TurnEngine {
     private final Map<String, Gate> agentGates = new ConcurrentHashMap<>();
     private final IntSupplier maxQueued;
     private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor recorder;
     private final ScheduledThreadPoolExecutor timer;
 
     TurnEngine(String threadPrefix, int threads, IntSupplier maxQueued) {
@@ -81,6 +82,13 @@ final class TurnEngine {
             return t;
         });
         this.pool.allowCoreThreadTimeOut(true);
+        AtomicInteger r = new AtomicInteger();
+        this.recorder = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread t = new Thread(task, threadPrefix.replace("turn-", "transcript-") + r.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.recorder.allowCoreThreadTimeOut(true);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadPrefix + "timer");
             t.setDaemon(true);
@@ -97,6 +105,17 @@ final class TurnEngine {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /** Runs transcript writes (blocking file I/O, off every turn's path); on the caller's thread once stopped. */
+    Executor recorder() {
+        return task -> {
+            try {
+                recorder.execute(task);
+            } catch (RejectedExecutionException stopping) {
+                task.run();
+            }
+        };
     }
 
     /** Runs a task on the pool; when the pool is gone (stopping) on the caller's thread, so nothing is lost. */
@@ -310,6 +329,10 @@ final class TurnEngine {
             for (TurnRun t : left) {
                 t.cancel("the agent runtime stopped before the turn finished");
             }
+        }
+        recorder.shutdown(); // the cancelled turns' lines are queued already: let them be written
+        if (!recorder.awaitTermination(5, TimeUnit.SECONDS)) {
+            recorder.shutdownNow();
         }
         pool.shutdown();
         timer.shutdownNow();

@@ -71,6 +71,8 @@ final class TurnRun {
     // Turn state, guarded by this.
     private boolean done;
     private boolean userRecorded;
+    /** This turn's transcript writes, in order (see {@link #record}). */
+    private CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
     private Gate.Waiter waiter;
     private Gate waitingOn;
     private Gate agentSlot;
@@ -481,7 +483,11 @@ final class TurnRun {
         }
     }
 
-    /** Gives back the slots, tells the engine (the session's next turn starts), then completes the stage. */
+    /**
+     * Gives back the slots and completes the stage (the client gets its reply now); once the turn's
+     * transcript lines are written, tells the engine, and the session's next turn starts (it reads this one's
+     * history). Until then the turn still counts as in flight, so a drain waits for its lines too.
+     */
     private void end(TurnEngine.Outcome outcome, Runnable completion) {
         Gate a;
         Gate p;
@@ -503,12 +509,16 @@ final class TurnRun {
         if (a != null) {
             engine.runAll(a.release(""));
         }
-        engine.finished(this, outcome);
         try {
             completion.run();
         } catch (RuntimeException e) {
             LOG.debug("agent {} session {}: a reply callback failed: {}", agent, key, e.toString());
         }
+        CompletableFuture<Void> lines;
+        synchronized (this) {
+            lines = recorded;
+        }
+        lines.whenComplete((v, e) -> engine.finished(this, outcome));
     }
 
     /** Streams a piece of the reply to the channel; a failing channel does not fail the turn. */
@@ -537,7 +547,18 @@ final class TurnRun {
         record(line("user", u != null ? u : message.text()));
     }
 
+    /**
+     * Writes a transcript line on a transcript thread, after the turn's earlier lines: a turn never waits for
+     * the disk (a new session's file can take a millisecond to create, and a burst of new sessions queues on
+     * the folder), yet its lines keep their order and the session's next turn starts only after them.
+     */
     private void record(Map<String, Object> line) {
+        synchronized (this) {
+            recorded = recorded.thenRunAsync(() -> write(line), engine.recorder());
+        }
+    }
+
+    private void write(Map<String, Object> line) {
         try {
             gw.store().append(agent, key, line);
         } catch (Exception e) {

@@ -87,6 +87,11 @@ class AgentGatewayTest {
                 text, System.currentTimeMillis());
     }
 
+    /** Every turn ended: replied and its transcript lines written. */
+    void settled() throws InterruptedException {
+        Poll.until(() -> gateway.pending() == 0);
+    }
+
     static Reply await(java.util.concurrent.CompletionStage<Reply> s) throws Exception {
         return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -100,13 +105,14 @@ class AgentGatewayTest {
         assertEquals("main", r.route().agentId());
         assertEquals(r.text(), String.join("", deltas));
         assertTrue(deltas.size() > 1);
+        settled(); // the reply came first; the turn ends once its transcript lines are written
         List<Map<String, Object>> lines = store.read("main", r.route().sessionKey());
         assertEquals(List.of("user", "assistant"), lines.stream().map(l -> l.get("role")).toList());
         assertEquals("webchat", lines.get(0).get("channel"));
         assertEquals("direct:alice", lines.get(0).get("peer"));
         assertEquals("echo", lines.get(1).get("model"));
         assertTrue(Files.exists(home.resolve("data/agents/main/sessions/agent.main.webchat.direct.alice.jsonl")));
-        assertEquals(0, gateway.pending());
+        settled();
     }
 
     /**
@@ -196,7 +202,7 @@ class AgentGatewayTest {
         List<Map<String, Object>> second = rec.prompts.get(2);
         assertEquals(List.of(Map.of("role", "user", "content", "first"), Map.of("role", "assistant", "content", "ok first"),
                 Map.of("role", "user", "content", "second")), second);
-        assertEquals(0, gateway.pending());
+        settled();
     }
 
     @Test
@@ -316,6 +322,7 @@ class AgentGatewayTest {
                 () -> gateway.deliver(msg("dave", "fail please"), d -> { }).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof AgentTurnException);
         assertEquals("agent main: model provider rec failed: the model is on fire", e.getCause().getMessage());
+        settled(); // the reply came first; the turn ends once its transcript lines are written
         List<Map<String, Object>> lines = store.read("main", "agent:main:webchat:direct:dave");
         assertEquals(List.of("user", "error"), lines.stream().map(l -> l.get("role")).toList());
         assertEquals("fail please", lines.get(0).get("content"));
@@ -503,11 +510,12 @@ class AgentGatewayTest {
         running.cancel(true); // the client went away
         Poll.until(() -> rec.cancelled.get() == 1);
         assertEquals("ok after", await(queued).text(), "the session's next turn runs");
+        settled(); // the reply came first; the turn ends once its transcript lines are written
         List<Map<String, Object>> lines = store.read("main", "agent:main:webchat:direct:gina");
         assertEquals(List.of("user", "error", "user", "assistant"), lines.stream().map(l -> l.get("role")).toList());
         assertTrue(String.valueOf(lines.get(1).get("content")).startsWith("turn cancelled"), lines.toString());
         assertEquals(1, gateway.snapshot().cancelled());
-        assertEquals(0, gateway.pending());
+        settled();
     }
 
     @Test
@@ -652,6 +660,7 @@ class AgentGatewayTest {
         assertEquals("assistant", assistant.get("role"));
         assertEquals("c1", ((List<Map<String, Object>>) assistant.get("tool_calls")).get(0).get("id"));
         assertEquals(Map.of("role", "tool", "tool_call_id", "c1", "content", "wrote hello"), second.get(second.size() - 2));
+        settled(); // the reply came first; the turn ends once its transcript lines are written
         List<Map<String, Object>> lines = store.read("main", r.route().sessionKey());
         assertEquals(List.of("user", "tool", "tool", "tool", "tool", "assistant"), lines.stream().map(l -> l.get("role")).toList());
         assertEquals(2, lines.get(5).get("toolRounds"));
