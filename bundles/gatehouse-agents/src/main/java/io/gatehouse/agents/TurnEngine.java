@@ -82,9 +82,9 @@ final class TurnEngine {
             return t;
         });
         this.pool.allowCoreThreadTimeOut(true);
-        AtomicInteger r = new AtomicInteger();
+        AtomicInteger transcripts = new AtomicInteger();
         this.recorder = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread t = new Thread(task, threadPrefix.replace("turn-", "transcript-") + r.incrementAndGet());
+            Thread t = new Thread(task, threadPrefix.replace("turn-", "transcript-") + transcripts.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
