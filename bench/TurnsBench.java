@@ -222,6 +222,9 @@ public final class TurnsBench {
         double peakRss;
         double cores;
         long modelMax;
+        /** From the first send to the first / last request reaching the model. */
+        double firstArrivalMs;
+        double arrivalsMs;
 
         Phase(int n, String mode) {
             this.n = n;
@@ -282,6 +285,7 @@ public final class TurnsBench {
                 reqs.add(request("conv-" + tag + "-" + i, "hello " + tag + " " + i, stream));
             }
             model.maxInFlight.set(0);
+            model.resetArrivals();
             Sampler sampler = new Sampler(gateway.pid);
             sampler.start();
             long cpu0 = cpuTicks(gateway.pid);
@@ -321,12 +325,14 @@ public final class TurnsBench {
             p.peakThreads = sampler.peakThreads;
             p.peakRss = sampler.peakRss;
             p.modelMax = model.maxInFlight.get();
+            p.arrivalsMs = model.firstArrival == 0 ? 0 : (model.lastArrival - t0) / 1e6;
+            p.firstArrivalMs = model.firstArrival == 0 ? 0 : (model.firstArrival - t0) / 1e6;
         }
         if (n > 1) {
             System.out.printf(Locale.ROOT, "    %d ok of %d, last answer %.0f ms after the first send, overhead p50 %.1f p99 %.1f ms "
-                    + "(harness alone p50 %.1f p99 %.1f), peak threads %d, peak RSS %.0f MB, model requests in flight at once %d%n",
+                    + "(harness alone p50 %.1f p99 %.1f), peak threads %d, peak RSS %.0f MB, model requests in flight at once %d, at the model %.0f..%.0f ms after the first send%n",
                     p.ok, n, p.lastAnswerMs, median(p.overheadMs), percentile(p.overheadMs, 99), median(p.harnessMs),
-                    percentile(p.harnessMs, 99), p.peakThreads, p.peakRss, p.modelMax);
+                    percentile(p.harnessMs, 99), p.peakThreads, p.peakRss, p.modelMax, p.firstArrivalMs, p.arrivalsMs);
         }
         Thread.sleep(500);
         return p;
@@ -375,6 +381,7 @@ public final class TurnsBench {
         }
         t.text("  time to send all N messages", fmt(p.sendMs), "ms");
         t.text("  model requests in flight at once", Long.toString(p.modelMax), "");
+        t.text("  requests reach the model (first..last)", fmt(p.firstArrivalMs) + " .. " + fmt(p.arrivalsMs), "ms");
         t.count("gateway threads (peak)", p.peakThreads, "< 100", verdict(p.peakThreads < 100));
         t.row("gateway RSS (peak VmRSS)", List.of(p.peakRss), "MB", "<= 400 MB", verdict(p.peakRss <= 400));
         t.text("gateway cpu", fmt(p.cores), "cores");

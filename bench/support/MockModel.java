@@ -43,6 +43,14 @@ public final class MockModel implements AutoCloseable {
     public final AtomicInteger inFlight = new AtomicInteger();
     public final AtomicInteger maxInFlight = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
+    /** When the first and the last request since {@link #resetArrivals} arrived (nanoTime; 0: none yet). */
+    public volatile long firstArrival;
+    public volatile long lastArrival;
+
+    public void resetArrivals() {
+        firstArrival = 0;
+        lastArrival = 0;
+    }
 
     private record Timer(long at, long seq, Conn conn, Runnable action) {
     }
@@ -221,6 +229,11 @@ public final class MockModel implements AutoCloseable {
             return;
         }
         requests.incrementAndGet();
+        long arrived = System.nanoTime();
+        if (firstArrival == 0) {
+            firstArrival = arrived;
+        }
+        lastArrival = arrived;
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         String last = "";

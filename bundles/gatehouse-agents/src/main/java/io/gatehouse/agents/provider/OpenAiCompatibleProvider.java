@@ -70,7 +70,13 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    private final Map<Long, HttpClient> clients = new ConcurrentHashMap<>();
+    /**
+     * Per connect timeout, a few clients used in turn: each JDK client has one selector thread for all its
+     * connections, and a burst of new connections (a thousand conversations starting at once) queued on it.
+     */
+    private final Map<Long, HttpClient[]> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger nextClient = new AtomicInteger();
+    static final int CLIENTS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Runs the HTTP client's callbacks (parsing, deltas): CPU work only, never a wait. */
     private final ThreadPoolExecutor executor;
     /** Retry backoff and whole-response timeouts. */
@@ -203,9 +209,15 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 h.forEach((k, v) -> b.header(String.valueOf(k), String.valueOf(v)));
             }
             request = b.build();
-            client = clients.computeIfAbsent(Math.max(1, connectTimeout), ms -> HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(ms))
-                    .followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build());
+            HttpClient[] set = clients.computeIfAbsent(Math.max(1, connectTimeout), ms -> {
+                HttpClient[] c = new HttpClient[CLIENTS];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(ms))
+                            .followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build();
+                }
+                return c;
+            });
+            client = set[Math.floorMod(nextClient.getAndIncrement(), set.length)];
             this.onDelta = d -> {
                 emitted = true;
                 onDelta.accept(d);

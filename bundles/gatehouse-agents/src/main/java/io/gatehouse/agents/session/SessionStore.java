@@ -61,6 +61,8 @@ public final class SessionStore {
 
     /** How long index changes may wait before they are written (the index can be rebuilt from the transcripts). */
     static final long INDEX_FLUSH_MS = 200;
+    /** The wait before the next background index write: {@link #INDEX_FLUSH_MS}, longer for large indexes. */
+    private volatile long flushDelayMs = INDEX_FLUSH_MS;
 
     private final Path root;
     /** Agent folder name to its index (session key to entry, concurrent), loaded on first use. */
@@ -166,7 +168,7 @@ public final class SessionStore {
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
-                indexWriter.schedule(this::flushQuietly, INDEX_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                indexWriter.schedule(this::flushQuietly, flushDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 flushScheduled.set(false);
                 flush();
@@ -194,8 +196,13 @@ public final class SessionStore {
     }
 
     private void flushQuietly() {
+        long t0 = System.nanoTime();
         try {
             flush();
+            // An index of many sessions costs its rewrite: wait at least 20 times as long as the last took (at
+            // most 5 s), so a busy gateway does not spend its time rewriting index.json every 200 ms.
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            flushDelayMs = Math.min(5_000, Math.max(INDEX_FLUSH_MS, took * 20));
         } catch (IOException e) {
             LOG.warn("cannot write a session index: {}", e.toString());
         }
