@@ -79,7 +79,7 @@ class AgentGatewayTest {
     @AfterEach
     void tearDown() throws Exception {
         gateway.deactivate();
-        store.close();
+        store.close(); // its index writer must be done before the temp folder goes
     }
 
     static InboundMessage msg(String peer, String text) {

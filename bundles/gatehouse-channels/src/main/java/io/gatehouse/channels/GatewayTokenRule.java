@@ -18,12 +18,17 @@ import io.gatehouse.launcher.api.ListeningSocket;
  *
  * <ul>
  * <li>{@code gateway.auth.token} set (after {@code ${ENV}} substitution): every request must present it;</li>
- * <li>not set: requests from a loopback address are allowed without a token, all others are refused.</li>
+ * <li>not set: requests from a loopback address are allowed without a token, all others are refused;</li>
+ * <li>{@code gateway.auth.mode: "none"}: every request is allowed (the operator chose no auth; a gateway
+ * beyond loopback without a token runs only with this).</li>
  * </ul>
  * The token is read from the config in force on every call, so a change applies to the next request.
  */
 @Component(service = GatewayAuth.class)
 public final class GatewayTokenRule implements GatewayAuth {
+    /** {@code "none"} there: the operator chose no auth, every request passes. */
+    static final String MODE_PATH = "gateway.auth.mode";
+
     private final ConfigService config;
     private final ListeningSocket gateway;
 
@@ -36,6 +41,9 @@ public final class GatewayTokenRule implements GatewayAuth {
 
     /** The configured token, or null when none is set (or it is blank). */
     String token() {
+        if ("none".equals(config.current().get(MODE_PATH).orElse(null))) {
+            return null;
+        }
         Object t = config.current().get(TOKEN_PATH).orElse(null);
         return t instanceof String s && !s.isBlank() ? s : null;
     }
@@ -47,6 +55,9 @@ public final class GatewayTokenRule implements GatewayAuth {
 
     @Override
     public boolean allowed(String remoteAddress, String presented) {
+        if ("none".equals(config.current().get(MODE_PATH).orElse(null))) {
+            return true;
+        }
         String token = token();
         if (token != null) {
             return presented != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),

@@ -192,7 +192,8 @@ public final class ConfigCommands {
     }
 
     static String describe(ConfigReloadEvent e) throws ConfigException {
-        if (ConfigReloadEvent.REJECTED.equals(e.outcome())) {
+        if (e.error() != null) {
+            // rejected, or applied with an action that failed (e.g. the socket could not move): never "ok"
             throw new ConfigException(e.error());
         }
         return switch (e.outcome()) {

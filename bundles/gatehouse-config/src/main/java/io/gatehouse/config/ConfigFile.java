@@ -3,7 +3,6 @@ package io.gatehouse.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.slf4j.Logger;
@@ -12,14 +11,18 @@ import org.slf4j.LoggerFactory;
 import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.support.files.AtomicFiles;
+import io.gatehouse.support.files.SafeText;
 import io.gatehouse.support.files.SettledRead;
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
- * The config file on disk: reading it (settled while a writer may still be writing), writing it
- * atomically, and the last good copy a framework falls back to.
+ * The config file on disk: reading it (settled while a writer may still be writing; never blocking,
+ * bounded, strict UTF-8: {@link SafeText}), writing it atomically, and the last good copy a framework
+ * falls back to.
  */
 final class ConfigFile {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFile.class);
+    static final String MISSING = "file is missing; keeping the last good config";
 
     /** Parses text, for {@link #readSettled}: a successful parse proves a write finished. */
     interface Parse {
@@ -28,10 +31,16 @@ final class ConfigFile {
 
     private final Path file;
     private final Path lastGoodFile;
+    private final Json5Limits limits;
 
     ConfigFile(Path file, Path lastGoodFile) {
+        this(file, lastGoodFile, Json5Limits.DEFAULTS);
+    }
+
+    ConfigFile(Path file, Path lastGoodFile, Json5Limits limits) {
         this.file = file;
         this.lastGoodFile = lastGoodFile;
+        this.limits = limits;
     }
 
     Path path() {
@@ -42,25 +51,46 @@ final class ConfigFile {
         return lastGoodFile;
     }
 
-    /** The content, or null when missing or unreadable (logged). */
-    String readOrNull() {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", file, e.toString());
-            return null;
-        }
+    Json5Limits limits() {
+        return limits;
     }
 
     /**
-     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the parse
-     * error stands), bounded by {@code settleTimeoutMs}. A missing file is waited for the same way.
+     * The content, or null when the file does not exist. Never blocks: only a regular file is opened,
+     * and at most the size limit is read.
+     *
+     * @throws ConfigException when the file is there but cannot be used as text (a folder, a FIFO or
+     *                         device, a symlink loop, too large, not UTF-8, unreadable), with the reason
+     */
+    String read() throws ConfigException {
+        return read(file, limits);
+    }
+
+    /** {@link #read()} of any file. */
+    static String read(Path file, Json5Limits limits) throws ConfigException {
+        try {
+            return SafeText.read(file, limits.maxBytes());
+        } catch (SafeText.Refused e) {
+            throw refused(e);
+        }
+    }
+
+    /** {@link #read()}, with a missing file as an error. */
+    String readExisting() throws ConfigException {
+        String text = read();
+        if (text == null) {
+            throw new ConfigException(new ConfigError(file, 0, 0, "", MISSING));
+        }
+        return text;
+    }
+
+    /**
+     * Reads until the file parses, or until it has not changed for {@code settleMs} (then the last
+     * error stands), bounded by {@code settleTimeoutMs}. A missing or unusable file is waited for the same way.
      */
     String readSettled(Parse parser, long settleMs, long settleTimeoutMs) throws ConfigException {
         try {
-            return SettledRead.read(file, settleMs, settleTimeoutMs, text -> {
+            return SettledRead.read(file, settleMs, settleTimeoutMs, limits.maxBytes(), text -> {
                 parser.parse(text);
                 return text;
             });
@@ -68,9 +98,15 @@ final class ConfigFile {
             if (e.getCause() instanceof ConfigException c) {
                 throw c;
             }
-            throw new ConfigException(new ConfigError(file, 0, 0, "", e.missing()
-                    ? "file is missing; keeping the last good config" : e.getMessage()), e);
+            if (e.getCause() instanceof SafeText.Refused r) {
+                throw refused(r);
+            }
+            throw new ConfigException(new ConfigError(file, 0, 0, "", e.missing() ? MISSING : e.getMessage()), e);
         }
+    }
+
+    private static ConfigException refused(SafeText.Refused e) {
+        return new ConfigException(new ConfigError(e.file(), e.line(), e.column(), "", e.reason()), e);
     }
 
     /**
@@ -90,9 +126,8 @@ final class ConfigFile {
     }
 
     /** The last applied text, or null. */
-    String readLastGood() throws IOException {
-        return lastGoodFile != null && Files.exists(lastGoodFile) ? Files.readString(lastGoodFile, StandardCharsets.UTF_8)
-                : null;
+    String readLastGood() throws ConfigException {
+        return lastGoodFile == null ? null : read(lastGoodFile, limits);
     }
 
     boolean hasLastGood() {

@@ -52,6 +52,7 @@ import io.gatehouse.config.section.Sections;
 import io.gatehouse.support.files.Sha256;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.launcher.api.LauncherControl;
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
  * The one pipeline every door leads to: parse, validate, diff, plan, apply. The file watcher, the
@@ -86,7 +87,8 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     private final Config config;
     private final FileWatchService watcher;
     private final LauncherControl launcher;
-    private final Json5Parser parser = new Json5Parser();
+    private final Json5Limits limits;
+    private final Json5Parser parser;
     private final EnvSubstitution env = new EnvSubstitution(System::getenv);
     private final ConfigEditor editor = new ConfigEditor();
     private final ServiceRegistration<?> registration;
@@ -96,6 +98,8 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     private final HistoryFile historyFile;
 
     private volatile Snapshot current;
+    /** The config this framework started with: what restart-class settings (the socket, HTTP) run with. */
+    private volatile Snapshot started;
     private volatile Map<String, Object> currentRaw;
     private volatile ConfigError lastError;
     private String appliedTextHash; // guarded by this
@@ -112,6 +116,9 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile List<ServiceReference<ReloadHandler>> reloadHandlers = List.of();
 
+    /** Paths of the file not applied because the reload mode is off (applied at the next framework start). */
+    private volatile List<String> notApplied = List.of();
+
     /** Findings of the config in force under the sections registered now (a section may arrive after its config). */
     private volatile List<String> inForceIssues = List.of();
 
@@ -124,17 +131,23 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         this.launcher = launcher;
         String configured = context.getProperty("gatehouse.config");
         this.file = Path.of(configured != null ? configured : "etc/gatehouse.json").toAbsolutePath();
+        this.limits = Json5Limits.from(context::getProperty);
+        this.parser = new Json5Parser(limits.maxDepth());
         String data = context.getProperty("gatehouse.data");
         // History outlives framework restarts: the change that caused a restart stays visible after it.
         this.historyFile = new HistoryFile(data == null ? null : Path.of(data, "config", "history.jsonl"), HISTORY_SIZE);
         history.addAll(historyFile.load());
-        this.configFile = new ConfigFile(file, data == null ? null : Path.of(data, "config", "last-good.json"));
+        this.configFile = new ConfigFile(file, data == null ? null : Path.of(data, "config", "last-good.json"), limits);
         this.dispatch = new ReloadDispatch(context, () -> sectionRefs, () -> reloadHandlers);
         Evaluated first;
         String text = null;
         ConfigError startError = null;
-        if (!Files.exists(file) && !configFile.hasLastGood()) {
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !configFile.hasLastGood()) {
             first = evaluate0(Map.of()); // a fresh home without a config file: the embedded defaults
+            if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+                startError = new ConfigError(file, 0, 0, "", "the folder " + file.getParent()
+                        + " does not exist; running on the embedded defaults");
+            }
         } else {
             try {
                 // A framework may start while an editor is mid-write: settle like the watcher does.
@@ -144,6 +157,11 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
                 startError = e.error();
                 text = null;
                 first = lastGood();
+            } catch (Throwable t) {
+                // Whatever the file does to the reader, the gateway starts (on the last good config) and says why.
+                startError = internalError("reading the config at start", t);
+                text = null;
+                first = lastGood();
             }
         }
         appliedTextHash = text == null ? null : sha256(text);
@@ -151,6 +169,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
             configFile.saveLastGood(text);
         }
         current = first.snapshot;
+        started = first.snapshot;
         currentRaw = first.raw;
         registration = context.registerService(new String[] {ConfigService.class.getName(), ConfigDoor.class.getName()},
                 this, properties(first.snapshot));
@@ -174,8 +193,10 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
             if (text != null) {
                 return evaluate(text);
             }
-        } catch (IOException | ConfigException e) {
+        } catch (ConfigException e) {
             LOG.warn("last good config {} unusable: {}", configFile.lastGoodPath(), e.getMessage());
+        } catch (Throwable t) {
+            LOG.warn("last good config {} unusable: {}", configFile.lastGoodPath(), t.toString());
         }
         return evaluate0(Map.of());
     }
@@ -220,6 +241,39 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     @Override
     public List<String> inForceIssues() {
         return inForceIssues;
+    }
+
+    /**
+     * Derived from facts, not from the last success: the paths whose value in force differs from the
+     * value this framework started with and which only a restart applies (the plan's restart paths), and
+     * the paths of the file not applied because reloading is off.
+     */
+    @Override
+    public List<String> pendingRestart() {
+        List<String> out = new ArrayList<>();
+        try {
+            Snapshot from = started;
+            Snapshot now = current;
+            if (from != null && now != null && !from.hash().equals(now.hash())) {
+                List<String> paths = ReloadPlanner.refine(ConfigDiff.changedPaths(from.asMap(), now.asMap()), from.asMap(),
+                        now.asMap(), dispatch.rules().rules());
+                if (!paths.isEmpty()) {
+                    ReloadPlan plan = dispatch.plan(paths);
+                    List<String> restart = ReloadMode.of(now) == ReloadMode.RESTART
+                            ? plan.changedPaths().stream().filter(p -> !plan.noopPaths().contains(p)).toList()
+                            : plan.restartReasons();
+                    for (String p : restart) {
+                        out.add(p + ": in force, applied at the next framework restart");
+                    }
+                }
+            }
+            for (String p : notApplied) {
+                out.add(p + ": changed in the file, not applied (gateway.reload.mode is off; applied at the next framework restart)");
+            }
+        } catch (RuntimeException e) {
+            out.add("cannot tell: " + e);
+        }
+        return out;
     }
 
     @Deactivate
@@ -277,8 +331,25 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     @Override
     public ConfigSnapshot reload() throws ConfigException {
         long observedAt = System.currentTimeMillis();
-        String text = configFile.readOrNull();
-        ConfigReloadEvent e = submit(text, "reload", observedAt, true);
+        ConfigReloadEvent e;
+        synchronized (this) {
+            if (watch == null) {
+                startWatch(watchDebounceMs > 0 ? watchDebounceMs : DEFAULT_DEBOUNCE_MS); // e.g. etc/ exists now
+            }
+            try {
+                String text;
+                try {
+                    text = configFile.read();
+                } catch (ConfigException unreadable) {
+                    throw new ConfigException(record(reject(observedAt, "reload", unreadable.error())).error());
+                }
+                e = submit(text, "reload", observedAt, true);
+            } catch (ConfigException passOn) {
+                throw passOn;
+            } catch (Throwable t) {
+                e = record(reject(observedAt, "reload", internalError("reloading", t)));
+            }
+        }
         if (e != null && e.error() != null) {
             throw new ConfigException(e.error());
         }
@@ -323,11 +394,9 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     /** Validates a file without applying it: the issues (errors and warnings) with positions. */
     @Override
     public List<String> validateFile(Path other) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(other, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigError(other, 0, 0, "", "cannot read: " + e.getMessage()), e);
+        String text = ConfigFile.read(other, limits); // never blocks on a FIFO, never reads /dev/zero
+        if (text == null) {
+            throw new ConfigException(new ConfigError(other, 0, 0, "", "no such file"));
         }
         Map<String, Object> raw = parser.parse(other, text);
         List<Issue> issues = new ArrayList<>();
@@ -354,15 +423,45 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         long observedAt = System.currentTimeMillis();
         // Read under the lock: a read that raced with a reload or an edit must not be applied after it.
         synchronized (this) {
-            String text;
             try {
-                text = readSettled();
-            } catch (ConfigException e) {
-                record(reject(observedAt, "file", e.error()));
-                return;
+                String text;
+                try {
+                    text = readSettled();
+                } catch (ConfigException e) {
+                    record(reject(observedAt, "file", e.error()));
+                    return;
+                }
+                submit(text, "file", observedAt, false);
+            } catch (Throwable t) {
+                // The watcher's thread must never die here, or every later edit would be ignored: whatever
+                // the file did (out of memory, stack overflow, a failing owner), it is reported and the
+                // last good config stays in force. The next change is read afresh.
+                survive(observedAt, "file", t);
             }
-            submit(text, "file", observedAt, false);
         }
+    }
+
+    /** Records a Throwable that escaped a reload attempt; never throws itself. */
+    private void survive(long observedAt, String source, Throwable t) {
+        try {
+            record(reject(observedAt, source, internalError("applying a config change", t)));
+        } catch (Throwable again) {
+            try {
+                lastError = internalError("applying a config change", t);
+                LOG.error("config pipeline: {} (and recording it failed: {})", t, again.toString());
+            } catch (Throwable ignored) {
+                // out of memory: nothing more can be done here; the next change is tried afresh
+            }
+        }
+    }
+
+    /** An error for something that went wrong inside the gateway rather than in the file. */
+    private ConfigError internalError(String doing, Throwable t) {
+        String what = t instanceof OutOfMemoryError ? "out of memory"
+                : t instanceof StackOverflowError ? "stack overflow (the config is nested too deeply)" : t.toString();
+        LOG.error("config pipeline failed while {}: {}; keeping the last good config", doing, t.toString(), t);
+        return new ConfigError(file, 0, 0, "", "internal error while " + doing + ": " + what
+                + "; keeping the last good config");
     }
 
     @Override
@@ -378,13 +477,37 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
 
     private ConfigReloadEvent edit(String path, String source, Edit edit) throws ConfigException {
         long observedAt = System.currentTimeMillis();
-        String before = configFile.readOrNull();
-        String after = edit.apply(before == null ? "{\n}\n" : before);
-        Evaluated checked = evaluate(after); // refuse an edit that would make the config invalid, before touching the file
-        configFile.writeAtomically(after);
-        ConfigReloadEvent e = submit(after, checked, source, observedAt, true);
-        return e != null ? e : new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
-                ConfigReloadEvent.NOOP, null, null, source, "no change");
+        try {
+            String before = configFile.read();
+            if (before != null) {
+                withinLimits(before); // the editor reads the text too: nothing deeper than the limit reaches it
+            }
+            String after = edit.apply(before == null ? "{\n}\n" : before);
+            if (after.getBytes(StandardCharsets.UTF_8).length > limits.maxBytes()) {
+                throw new ConfigException(new ConfigError(file, 0, 0, path, "the edited file would be over the limit of "
+                        + limits.maxBytes() + " bytes (" + Json5Limits.MAX_BYTES_PROPERTY + ")"));
+            }
+            Evaluated checked = evaluate(after); // refuse an edit that would make the config invalid, before touching the file
+            configFile.writeAtomically(after);
+            ConfigReloadEvent e = submit(after, checked, source, observedAt, true);
+            return e != null ? e : new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                    ConfigReloadEvent.NOOP, null, null, source, "no change");
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ConfigException(internalError("editing " + path, t), t instanceof Exception ex ? ex : null);
+        }
+    }
+
+    /** Throws the parser's limit error for text nested deeper than the limit; other problems are the editor's to report. */
+    private void withinLimits(String text) throws ConfigException {
+        try {
+            parser.parse(file, text);
+        } catch (ConfigException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+                throw e;
+            }
+        }
     }
 
     /**
@@ -407,6 +530,13 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         String textHash = sha256(text);
         if (!force && textHash.equals(appliedTextHash)) {
             LOG.debug("config file content unchanged ({}), nothing to do", shortHash(textHash));
+            if (lastError != null) {
+                // The file is back to the content in force: the earlier rejection no longer describes it.
+                lastError = null;
+                LOG.info("config file is back to the config in force; the earlier error no longer applies");
+                return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), List.of(),
+                        ConfigReloadEvent.NOOP, null, null, source, "the file is back to the config in force"));
+            }
             return null;
         }
         Evaluated next = evaluated;
@@ -419,6 +549,7 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         }
         appliedTextHash = textHash;
         lastError = null;
+        notApplied = List.of();
         configFile.saveLastGood(text);
         inForceIssues = List.of();
         List<String> paths = ReloadPlanner.refine(ConfigDiff.changedPaths(current.asMap(), next.snapshot.asMap()),
@@ -436,19 +567,33 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
                 if (decision.mode() == ReloadMode.OFF && !plan.noop()) {
                     // Not applied: the operator turned reloading off. The next start reads the file.
                     LOG.info(decision.description());
+                    notApplied = paths;
                     return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), paths,
                             ConfigReloadEvent.NOOP, null, plan, source, decision.description()));
+                }
+                if (decision.warn()) {
+                    // hot mode, and every change needs a restart: in force for live readers, not running
+                    LOG.warn(decision.description());
                 }
                 publish(next);
                 outcome = ConfigReloadEvent.NOOP;
             }
             case HOT -> {
                 publish(next);
-                dispatch.run(plan, current);
-                LOG.info("config hot reload applied ({})", String.join(", ", plan.hotReasons()));
+                List<String> failures = dispatch.run(plan, current);
                 if (!decision.ignoredRestartReasons().isEmpty()) {
                     LOG.warn(decision.description());
                 }
+                if (!failures.isEmpty()) {
+                    // In force (live readers see it), but not everything it asks for happened: say so, truthfully.
+                    String why = "applied, but " + String.join("; ", failures);
+                    LOG.error("config hot reload incomplete ({}): {}", String.join(", ", plan.hotReasons()), why);
+                    String at = plan.hotReasons().isEmpty() ? "" : plan.hotReasons().get(0);
+                    return record(new ConfigReloadEvent(observedAt, System.currentTimeMillis(), current.hash(), paths,
+                            ConfigReloadEvent.HOT, errorAt(file, parser.locations(text), new Issue(at, why, false)), plan,
+                            source, decision.description() + "; " + why));
+                }
+                LOG.info("config hot reload applied ({})", String.join(", ", plan.hotReasons()));
                 outcome = ConfigReloadEvent.HOT;
             }
             default -> {
@@ -558,9 +703,14 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
         try {
             watch = watcher.watch(WatchRequest.file("config", file, debounceMs), this);
             watchDebounceMs = debounceMs;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("cannot watch {}: {}; edits apply on gateway:reload only", file, e.toString());
             watch = null;
+            if (lastError == null) {
+                // status says so: the file's edits are not seen until the watch runs (gateway:reload retries it)
+                lastError = new ConfigError(file, 0, 0, "", "cannot watch the file (" + e.getMessage()
+                        + "); edits apply on gateway:reload only");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.gatehouse.api.config.ConfigError;
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.support.json5.Json5;
 import io.gatehouse.support.json5.Json5Exception;
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
  * Parses {@code gatehouse.json} in the gateway's JSON5 dialect ({@link Json5}, shared with the launcher
@@ -19,6 +20,17 @@ import io.gatehouse.support.json5.Json5Exception;
  */
 public final class Json5Parser {
     private final ObjectMapper mapper = Json5.mapper();
+    private final int maxDepth;
+
+    /** With the default nesting limit ({@link Json5Limits#DEFAULT_MAX_DEPTH}). */
+    public Json5Parser() {
+        this(Json5Limits.DEFAULT_MAX_DEPTH);
+    }
+
+    /** Objects and arrays nested deeper than {@code maxDepth} are refused (with the limit and the position). */
+    public Json5Parser(int maxDepth) {
+        this.maxDepth = maxDepth;
+    }
 
     /**
      * Parses a whole document into plain Java values. The document must be one JSON object.
@@ -27,7 +39,7 @@ public final class Json5Parser {
      */
     public Map<String, Object> parse(Path file, String text) throws ConfigException {
         try {
-            return Json5.readMap(text, "the config");
+            return Json5.readMap(text, "the config", maxDepth);
         } catch (Json5Exception e) {
             throw new ConfigException(new ConfigError(file, e.line(), e.column(), "", e.reason()),
                     e.getCause() != null ? e.getCause() : e);

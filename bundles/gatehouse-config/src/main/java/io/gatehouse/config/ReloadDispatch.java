@@ -97,8 +97,13 @@ final class ReloadDispatch {
         return false;
     }
 
-    /** Runs each action of the plan on every handler that takes it; a failing handler is logged, the rest go on. */
-    void run(ReloadPlan plan, ConfigSnapshot config) {
+    /**
+     * Runs each action of the plan on every handler that takes it; a failing handler is logged, the rest go on.
+     *
+     * @return the failures, each {@code action: reason}; empty when every action succeeded
+     */
+    List<String> run(ReloadPlan plan, ConfigSnapshot config) {
+        List<String> failures = new ArrayList<>();
         for (String action : plan.actions()) {
             boolean handled = false;
             for (ServiceReference<ReloadHandler> ref : handlerRefs.get()) {
@@ -112,8 +117,10 @@ final class ReloadDispatch {
                 handled = true;
                 try {
                     h.apply(action, plan, config);
-                } catch (Exception | LinkageError e) {
+                } catch (Throwable e) {
+                    // one failing handler (even with an Error) neither stops the others nor the pipeline
                     LOG.error("hot reload action {} failed in {}: {}", action, owner(ref.getBundle()), e.toString(), e);
+                    failures.add(action + ": " + (e.getMessage() != null && !(e instanceof Error) ? e.getMessage() : e.toString()));
                 } finally {
                     context.ungetService(ref);
                 }
@@ -124,6 +131,7 @@ final class ReloadDispatch {
                         action);
             }
         }
+        return failures;
     }
 
     static boolean handles(Object property, String action) {

@@ -75,4 +75,34 @@ class Json5ParserTest {
             assertTrue(e.getMessage().contains("no JSON object"), e.getMessage());
         }
     }
+
+    /** Issue case 2: 400+ levels overflowed the stack of the pipeline; now a clear error at the position, with the limit. */
+    @Test
+    void nestingDeeperThanTheLimitIsAnErrorWithThePositionAndTheLimit() throws Exception {
+        Json5Parser limited = new Json5Parser(8);
+        assertEquals(1, limited.parse(file, "{ a: " + "[".repeat(7) + "1" + "]".repeat(7) + " }").size(), "8 levels pass");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> limited.parse(file, "{\n  a: " + "[".repeat(8) + "]".repeat(8) + " }"));
+        assertTrue(e.error().reason().contains("deeper than the limit of 8 levels (gatehouse.config.maxDepth)"), e.toString());
+        assertEquals(2, e.error().line(), e.toString());
+        assertTrue(e.error().column() > 3, e.toString());
+        // the default limit is far below what overflows a 512 KB thread stack
+        ConfigException deep = assertThrows(ConfigException.class,
+                () -> parser.parse(file, "{ a: " + "{ b: ".repeat(900) + "1" + " }".repeat(900) + " }"));
+        assertTrue(deep.error().reason().contains("limit of 64 levels"), deep.toString());
+        assertTrue(deep.error().line() == 1 && deep.error().column() > 1, deep.toString());
+    }
+
+    @Test
+    void textAfterTheObjectIsStillAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(file, "{ a: 1 }\n x"));
+        assertEquals(2, e.error().line(), e.toString());
+    }
+
+    /** A number longer than Jackson's limit (a Jackson limit error had no location before). */
+    @Test
+    void aNumberOverTheLengthLimitHasALocation() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(file, "{\n a: " + "9".repeat(2000) + " }"));
+        assertTrue(e.error().line() == 2 && e.error().column() > 0, e.toString());
+    }
 }

@@ -24,6 +24,7 @@ import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.launcher.api.InFlightWork;
 import io.gatehouse.launcher.api.LauncherControl;
 import io.gatehouse.launcher.api.ListeningSocket;
+import io.gatehouse.support.socket.ListenAddress;
 
 /** {@code gateway:status} and {@code gateway:restart}. */
 @Component(service = GatewayCommands.class, property = {
@@ -69,13 +70,57 @@ public final class GatewayCommands {
         return "framework restart #" + number + " requested: " + why;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile GatewayListen listen;
+
+    /** Why the socket is not where the config says, when a move failed. */
+    java.util.Optional<String> listenReason() {
+        GatewayListen l = listen;
+        return l == null ? java.util.Optional.empty() : l.problem();
+    }
+
     Map<String, Object> statusMap() {
         long now = System.currentTimeMillis();
         ConfigSnapshot snapshot = config.current();
         List<String> problems = health.problems();
+        // Facts, not the last success: the socket as it is, the config in force, the file's last error,
+        // and what is in force but not running yet.
+        var addr = gatewaySocket.localAddress();
+        String listen = ListenAddress.text(addr);
+        String configured;
+        String listenProblem = null;
+        try {
+            ListenAddress want = ListenAddress.of(snapshot.get("gateway.bind").orElse(null),
+                    snapshot.get("gateway.port").orElse(null));
+            configured = want.toString();
+            if (!want.matches(addr)) {
+                listenProblem = "listening on " + listen + ", but the config in force names " + configured
+                        + listenReason().map(r -> ": " + r).orElse("");
+            }
+        } catch (IllegalArgumentException e) {
+            configured = null;
+            listenProblem = "the config in force names no usable address (" + e.getMessage() + "); listening on " + listen;
+        }
+        String configError = config.lastError().map(Object::toString).orElse(null);
+        List<String> pending = config.pendingRestart();
+        List<String> degraded = new ArrayList<>();
+        if (listenProblem != null) {
+            degraded.add(listenProblem);
+        }
+        if (configError != null) {
+            degraded.add("the config file is not in force (the last good config is): " + configError);
+        }
+        for (String p : pending) {
+            degraded.add("not running yet: " + p);
+        }
+        for (String i : config.inForceIssues()) {
+            degraded.add("config in force: " + i);
+        }
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("status", problems.isEmpty() ? "ok" : "unavailable");
-        s.put("problems", problems);
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(degraded);
+        s.put("status", !problems.isEmpty() ? "unavailable" : degraded.isEmpty() ? "ok" : "degraded");
+        s.put("problems", all);
         s.put("uptimeMs", now - launcher.processStartedAt());
         s.put("frameworkUptimeMs", now - launcher.frameworkStartedAt());
         s.put("restarts", launcher.restartCount());
@@ -83,7 +128,8 @@ public final class GatewayCommands {
         s.put("home", launcher.home().toString());
         s.put("configFile", snapshot.source().toString());
         s.put("configHash", snapshot.hash());
-        s.put("configError", config.lastError().map(Object::toString).orElse(null));
+        s.put("configError", configError);
+        s.put("pendingRestart", pending);
         s.put("configInForceIssues", config.inForceIssues());
         List<String> inert = new ArrayList<>();
         for (var section : config.sections()) {
@@ -93,12 +139,9 @@ public final class GatewayCommands {
             }
         }
         s.put("configInert", inert);
-        var addr = gatewaySocket.localAddress();
-        var ip = addr.getAddress();
-        // a wildcard bind reads 0.0.0.0 (the JDK reports :: for a dual-stack socket)
-        String host = ip.isAnyLocalAddress() ? "0.0.0.0"
-                : ip instanceof java.net.Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
-        s.put("listen", host + ":" + addr.getPort());
+        s.put("listen", listen);
+        s.put("listenConfigured", configured);
+        s.put("listenProblem", listenProblem);
         Map<String, Integer> work = new LinkedHashMap<>();
         List<InFlightWork> current = inFlight;
         if (current != null) {
@@ -124,11 +167,15 @@ public final class GatewayCommands {
                 human((Long) s.get("frameworkUptimeMs"))));
         b.append(String.format("restarts      %s%s%n", s.get("restarts"),
                 s.get("lastRestartReason") == null ? "" : " (last: " + s.get("lastRestartReason") + ")"));
-        b.append(String.format("listen        %s%n", s.get("listen")));
+        b.append(String.format("listen        %s%s%n", s.get("listen"),
+                s.get("listenProblem") == null ? "" : " (configured " + s.get("listenConfigured") + ")"));
         b.append(String.format("config        %s%n", s.get("configFile")));
         b.append(String.format("config hash   %s%n", s.get("configHash")));
         if (s.get("configError") != null) {
             b.append(String.format("config error  %s%n", s.get("configError")));
+        }
+        for (Object p : (List<Object>) s.get("pendingRestart")) {
+            b.append(String.format("pending       %s%n", p));
         }
         for (Object i : (List<Object>) s.get("configInForceIssues")) {
             b.append(String.format("config issue  %s%n", i));

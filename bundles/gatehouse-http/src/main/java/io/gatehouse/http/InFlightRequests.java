@@ -28,6 +28,9 @@ import jakarta.servlet.http.HttpServletResponse;
         "osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=*)",
         "service.ranking:Integer=2147483647"})
 public final class InFlightRequests implements Filter, InFlightWork {
+    /** During a drain, how long a client may leave a request body unfinished before its read fails. */
+    static final long DRAIN_IDLE_READ_MS = 1_000;
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private final UnfilteredRequests unfiltered = new UnfilteredRequests();
     private volatile boolean draining;
@@ -86,11 +89,16 @@ public final class InFlightRequests implements Filter, InFlightWork {
 
     @Override
     public int pending() {
+        if (draining) {
+            // polled through the drain: a request whose body stalls after the drain began is bounded too
+            unfiltered.boundIdleReads(DRAIN_IDLE_READ_MS);
+        }
         return inFlight.get() + unfiltered.pending();
     }
 
     @Override
     public void beginDrain() {
         draining = true;
+        unfiltered.boundIdleReads(DRAIN_IDLE_READ_MS);
     }
 }

@@ -57,6 +57,26 @@ final class UnfilteredRequests implements Connection.Listener {
         }
     }
 
+    /**
+     * During a drain: a connection whose request body the client has not finished sending, and which has
+     * not moved for {@code idleMs}, gets that as its idle timeout, so Jetty fails the read that waits for
+     * it (the servlet answers, the request ends) instead of the drain waiting for the whole idle timeout
+     * on a client that is not sending. A client that keeps sending, however slowly, is not cut.
+     *
+     * @return how many connections were bounded by this call
+     */
+    int boundIdleReads(long idleMs) {
+        int n = 0;
+        for (Connection c : open.keySet()) {
+            if (c instanceof org.eclipse.jetty.server.internal.HttpConnection http && http.getParser().inContentState()
+                    && c.getEndPoint().getIdleTimeout() > idleMs) {
+                c.getEndPoint().setIdleTimeout(idleMs);
+                n++;
+            }
+        }
+        return n;
+    }
+
     int pending() {
         long now = System.currentTimeMillis();
         int n = 0;

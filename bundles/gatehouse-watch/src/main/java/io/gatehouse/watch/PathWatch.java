@@ -56,6 +56,7 @@ final class PathWatch implements FileWatch, Runnable {
     private final List<PathMatcher> ignore;
     private final Thread thread;
     private final Object sleeper = new Object();
+    private final Runnable eachTurn;
 
     private volatile boolean closed;
     private volatile String mode;
@@ -68,6 +69,7 @@ final class PathWatch implements FileWatch, Runnable {
     private long lastEventNanos;
     private long pollIntervalMs;
     private Map<Path, String> polled = Map.of();
+    private int errors;
 
     /** Opens the OS notification service; replaceable so tests can make it fail like a full inotify table. */
     interface WatchServiceOpener {
@@ -79,6 +81,13 @@ final class PathWatch implements FileWatch, Runnable {
     }
 
     PathWatch(WatchRequest request, WatchListener listener, WatchServiceOpener opener) throws IOException {
+        this(request, listener, opener, () -> {
+        });
+    }
+
+    /** As above; {@code eachTurn} runs on the watch thread before each wait (tests inject failures there). */
+    PathWatch(WatchRequest request, WatchListener listener, WatchServiceOpener opener, Runnable eachTurn) throws IOException {
+        this.eachTurn = eachTurn;
         this.request = request;
         this.listener = listener;
         this.target = request.path().toAbsolutePath().normalize();
@@ -142,6 +151,7 @@ final class PathWatch implements FileWatch, Runnable {
     public void run() {
         while (!closed) {
             try {
+                eachTurn.run();
                 if (service != null) {
                     waitForEvents();
                 } else {
@@ -162,7 +172,38 @@ final class PathWatch implements FileWatch, Runnable {
                     LOG.warn("[{}] polling {} failed: {}", request.name(), target, e.toString());
                     sleep(pollIntervalMs);
                 }
+            } catch (Throwable t) {
+                // An Error (out of memory, stack overflow, a linkage problem) in the watch's own work must
+                // not end the thread: later edits would then be ignored for good. The batch in hand is
+                // delivered again, the watch keeps running and says so.
+                if (closed) {
+                    return;
+                }
+                survived(t);
             }
+        }
+    }
+
+    /** The watch thread caught an Error: report it, keep watching (events are re-read on the next turn). */
+    private void survived(Throwable t) {
+        errors++;
+        String why = "watch on " + target + " hit " + t + "; it keeps running";
+        try {
+            LOG.error("[{}] {}", request.name(), why, t);
+        } catch (Throwable logFailed) {
+            // logging itself may fail when memory is short
+        }
+        pending.add(target);
+        lastEventNanos = System.nanoTime();
+        report(why);
+        sleep(Math.min(1_000, 10L << Math.min(errors, 6))); // back off while the error repeats
+    }
+
+    private void report(String why) {
+        try {
+            listener.problem(why);
+        } catch (Throwable e) {
+            LOG.warn("[{}] listener failed on problem: {}", request.name(), e.toString());
         }
     }
 
@@ -357,11 +398,7 @@ final class PathWatch implements FileWatch, Runnable {
         polled = snapshot();
         if (why != null) {
             LOG.warn("[{}] {}", request.name(), why);
-            try {
-                listener.problem(why);
-            } catch (RuntimeException e) {
-                LOG.warn("[{}] listener failed on problem: {}", request.name(), e.toString());
-            }
+            report(why);
         }
     }
 
@@ -440,8 +477,16 @@ final class PathWatch implements FileWatch, Runnable {
         pending.clear();
         try {
             listener.changed(batch);
-        } catch (RuntimeException e) {
-            LOG.error("[{}] change listener failed", request.name(), e);
+            errors = 0;
+        } catch (Throwable e) {
+            // The listener's failure is its own (a listener should catch everything): the watch goes on,
+            // and the next change is delivered as usual.
+            try {
+                LOG.error("[{}] change listener failed; the watch keeps running", request.name(), e);
+            } catch (Throwable logFailed) {
+                // memory may be short
+            }
+            report("change listener failed: " + e);
         }
     }
 

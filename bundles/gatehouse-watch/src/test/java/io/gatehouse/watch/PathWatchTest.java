@@ -197,6 +197,54 @@ class PathWatchTest {
         assertFalse(threadAlive("gatehouse-watch-close-test"));
     }
 
+    /**
+     * Supervision: an Error injected into the watch thread's own work (its wait for OS events) and one
+     * thrown by the listener (as an out-of-memory parse would) leave the thread running; the next edit is
+     * delivered, and the problem is reported.
+     */
+    @Test
+    void anErrorInTheWatchThreadOrTheListenerDoesNotStopTheWatch() throws Exception {
+        Path f = Files.writeString(dir.resolve("gatehouse.json"), "{}");
+        java.util.concurrent.atomic.AtomicBoolean injectOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        PathWatch w = new PathWatch(WatchRequest.file("supervised", f, 20), new WatchListener() {
+            private boolean failedOnce;
+
+            @Override
+            public void changed(Set<Path> changed) {
+                if (!failedOnce) {
+                    failedOnce = true;
+                    throw new OutOfMemoryError("injected: Java heap space");
+                }
+                batches.add(changed);
+            }
+
+            @Override
+            public void problem(String message) {
+                problems.add(message);
+            }
+        }, target -> target.getFileSystem().newWatchService(), () -> {
+            if (injectOnce.getAndSet(false)) {
+                throw new StackOverflowError("injected");
+            }
+        });
+        watches.add(w);
+        // 1. the thread's own work throws an Error
+        String first = problems.poll(10, TimeUnit.SECONDS);
+        assertNotNull(first, "the injected error is reported");
+        assertTrue(first.contains("StackOverflowError") && first.contains("keeps running"), first);
+        assertTrue(threadAlive("gatehouse-watch-supervised"), "the watch thread survived its own error");
+        // 2. the listener throws an Error on the next delivery (the re-delivery after the thread's error)
+        Files.writeString(f, "{ a: 1 }");
+        String second = problems.poll(10, TimeUnit.SECONDS);
+        assertNotNull(second, "the listener's error is reported");
+        assertTrue(second.contains("OutOfMemoryError"), second);
+        assertTrue(threadAlive("gatehouse-watch-supervised"), "the watch thread survived its listener's error");
+        // 3. the next edit still arrives
+        batches.clear();
+        Files.writeString(f, "{ a: 2, recovered: true }");
+        assertEquals(Set.of(f), next());
+    }
+
     private static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }

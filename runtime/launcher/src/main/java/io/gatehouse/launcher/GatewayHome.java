@@ -28,6 +28,14 @@ public record GatewayHome(Path root) {
         return etc().resolve("gatehouse.json");
     }
 
+    /**
+     * The last config the pipeline applied ({@code data/config/last-good.json}, written by gatehouse-config
+     * under {@code gatehouse.data}): what a framework runs on when the file is missing or bad at its start.
+     */
+    public Path lastGoodConfig() {
+        return data().resolve("config").resolve("last-good.json");
+    }
+
     public Path system() {
         return root.resolve("system");
     }

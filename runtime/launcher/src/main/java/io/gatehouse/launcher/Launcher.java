@@ -37,6 +37,7 @@ public final class Launcher implements LauncherControl {
     private final long processStartedAt = System.currentTimeMillis();
 
     private final Object lock = new Object();
+    private final Object moveLock = new Object();
     // guarded by lock
     private final Set<String> pendingRestartReasons = new LinkedHashSet<>();
     private boolean shutdownRequested;
@@ -72,7 +73,8 @@ public final class Launcher implements LauncherControl {
      * @return the process exit status
      */
     public int run() throws LaunchException {
-        settings = LauncherSettings.read(home.configFile());
+        // The file, else (missing) the last good config the pipeline will run on, else the defaults.
+        settings = LauncherSettings.read(home.configFile(), home.lastGoodConfig(), System::getenv);
         gatewaySocket = bind(ListeningSocket.GATEWAY, settings.address());
         try {
             adminSocket = bind(ListeningSocket.ADMIN, new InetSocketAddress("127.0.0.1", 0));
@@ -99,7 +101,7 @@ public final class Launcher implements LauncherControl {
                 lastRestartReason = String.join("; ", reasons);
                 LOG.info("framework restart {} done stopping ({}); starting a new framework",
                         restarts.get() + 1, lastRestartReason);
-                rebindIfChanged();
+                rereadSettings();
                 restarts.incrementAndGet();
             }
         } finally {
@@ -239,35 +241,32 @@ public final class Launcher implements LauncherControl {
         return served;
     }
 
-    /** A changed {@code gateway.bind}/{@code gateway.port} moves the gateway socket at the restart. */
-    private void rebindIfChanged() {
-        // A file caught mid-write (or briefly missing) must not move the socket: wait for it to
-        // settle, and keep what we have if it stays unusable.
+    /**
+     * Before the next framework: the drain bound and the plugin policy from the file. The socket stays
+     * where it is: the new framework's gateway bundle moves it if the config in force names another
+     * address ({@link #moveGatewaySocket}), so the launcher never decides an address from a file the
+     * pipeline may not accept (a restart during two quick edits used to leave the socket on the first).
+     */
+    private void rereadSettings() {
+        // A file caught mid-write (or briefly missing) keeps what we have.
         LauncherSettings next = LauncherSettings.readSettled(home.configFile(), 150, 2_000);
         if (next == null) {
-            LOG.warn("config unreadable or missing at restart, keeping {}", listenText());
+            LOG.warn("config unreadable or missing at restart; keeping the settings in use");
             return;
         }
-        InetSocketAddress want = next.address();
-        InetSocketAddress have = gatewaySocket.address();
-        boolean samePort = want.getPort() == 0 || want.getPort() == have.getPort();
-        boolean sameHost = want.getAddress() != null && want.getAddress().equals(have.getAddress());
-        if (!(samePort && sameHost)) {
-            try {
-                HeldSocket moved = bind(ListeningSocket.GATEWAY, want);
-                HeldSocket old = gatewaySocket;
-                gatewaySocket = moved;
-                old.close();
-                LOG.info("gateway socket moved from {} to {}", have, moved.address());
-            } catch (LaunchException e) {
-                LOG.error("keeping {}: {}", have, e.getMessage());
-            }
-        }
         settings = next;
-        try {
-            writeRunFiles();
-        } catch (LaunchException e) {
-            LOG.warn(e.getMessage());
+    }
+
+    @Override
+    public InetSocketAddress moveGatewaySocket(InetSocketAddress to) throws IOException {
+        synchronized (moveLock) {
+            InetSocketAddress now = gatewaySocket.move(to);
+            try {
+                writeRunFiles();
+            } catch (LaunchException e) {
+                LOG.warn(e.getMessage());
+            }
+            return now;
         }
     }
 

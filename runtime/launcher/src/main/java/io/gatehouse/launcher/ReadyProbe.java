@@ -9,22 +9,35 @@ import java.util.List;
 
 /**
  * {@code bin/gatehouse start} runs this after starting the gateway in the background: it returns 0
- * once {@code /healthz} answers 200, or 1 with the reason when the process died or the time ran out.
+ * once {@code /healthz} answers 200, or 1 with the reason when the process died or the time ran out;
+ * a gateway it started that is not ready in time is stopped, so a failed start leaves nothing running.
+ *
+ * <p>With {@code --existing}, it checks a gateway the pid file names: 0 when it answers, {@link #GONE}
+ * when that process exits meanwhile (it was going away, e.g. after a crash: start a new one).
  */
 final class ReadyProbe {
+    /** {@code --existing}: the process exited while we waited. */
+    static final int GONE = 3;
+    static final long STOP_GRACE_MS = 10_000;
+
     private ReadyProbe() {
     }
 
     static int run(GatewayHome home, List<String> args) {
-        if (args.size() != 2) {
-            System.err.println("usage: gatehouse wait-ready PID TIMEOUT_SECONDS");
+        boolean existing = args.contains("--existing");
+        List<String> rest = args.stream().filter(a -> !a.equals("--existing")).toList();
+        if (rest.size() != 2) {
+            System.err.println("usage: gatehouse wait-ready PID TIMEOUT_SECONDS [--existing]");
             return 2;
         }
-        long pid = Long.parseLong(args.get(0));
-        long deadline = System.nanoTime() + Long.parseLong(args.get(1)) * 1_000_000_000L;
+        long pid = Long.parseLong(rest.get(0));
+        long deadline = System.nanoTime() + Long.parseLong(rest.get(1)) * 1_000_000_000L;
         String lastProblem = "no answer yet";
         while (System.nanoTime() < deadline) {
             if (!alive(pid)) {
+                if (existing) {
+                    return GONE;
+                }
                 System.err.println("gatehouse: the gateway (pid " + pid + ") exited during start:");
                 printLogTail(home.logDir().resolve("gatehouse.log"), 15);
                 return 1;
@@ -38,7 +51,8 @@ final class ReadyProbe {
                 int code = c.getResponseCode();
                 c.disconnect();
                 if (code == 200) {
-                    System.out.println("gatehouse started (pid " + pid + ") on http://" + listen);
+                    System.out.println(existing ? "gatehouse: already running (pid " + pid + ") on http://" + listen
+                            : "gatehouse started (pid " + pid + ") on http://" + listen);
                     return 0;
                 }
                 lastProblem = "/healthz answered " + code;
@@ -51,8 +65,33 @@ final class ReadyProbe {
                 return 1;
             }
         }
-        System.err.println("gatehouse: not ready in time (" + lastProblem + ")");
+        if (existing) {
+            System.err.println("gatehouse: pid " + pid + " runs but does not answer (" + lastProblem + "); not starting another");
+            return 1;
+        }
+        System.err.println("gatehouse: not ready in time (" + lastProblem + "); stopping it (pid " + pid + ")");
+        printLogTail(home.logDir().resolve("gatehouse.log"), 15);
+        stop(pid);
         return 1;
+    }
+
+    /** SIGTERM (a graceful stop), then SIGKILL after {@link #STOP_GRACE_MS}. */
+    static void stop(long pid) {
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroy();
+            long until = System.nanoTime() + STOP_GRACE_MS * 1_000_000L;
+            while (alive(pid) && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(50); // polling interval while another process exits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (alive(pid)) {
+                p.destroyForcibly();
+            }
+        });
     }
 
     /** Alive and not a zombie (an exited process its parent has not reaped yet). */

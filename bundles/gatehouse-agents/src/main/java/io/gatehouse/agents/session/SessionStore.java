@@ -47,14 +47,24 @@ public final class SessionStore {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    /** One session of the index. */
-    public record Entry(String key, String agentId, String file, long created, long updated, int messages) {
+    /**
+     * One session of the index.
+     *
+     * @param bytes the transcript's size when the entry was made: a transcript of another size was
+     *              written after the index (a crash before the index was flushed), so it is counted again
+     */
+    public record Entry(String key, String agentId, String file, long created, long updated, int messages, long bytes) {
+        public Entry(String key, String agentId, String file, long created, long updated, int messages) {
+            this(key, agentId, file, created, updated, messages, -1);
+        }
+
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", file);
             m.put("created", created);
             m.put("updated", updated);
             m.put("messages", messages);
+            m.put("bytes", bytes);
             return m;
         }
     }
@@ -137,7 +147,7 @@ public final class SessionStore {
         }
         Path file = dir.resolve(SessionFiles.fileName(sessionKey));
         // One session's lines are written one at a time (a lock per file, striped); sessions of one agent
-        // no longer wait for each other: only the in-memory index update below takes the agent's lock.
+        // no longer wait for each other (the index is a concurrent map).
         synchronized (lockOf(file)) {
             long[] sizes;
             try {
@@ -161,10 +171,12 @@ public final class SessionStore {
             } else {
                 tails.remove(file); // written by someone else meanwhile: read it again next time
             }
+            // under the file's lock: the size recorded is the size after this line, in the order written
+            String fileName = file.getFileName().toString();
+            long size = sizes[1];
+            index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
+                    old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1, size));
         }
-        String fileName = file.getFileName().toString();
-        index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
-                old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1));
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
@@ -468,9 +480,11 @@ public final class SessionStore {
                     for (Map.Entry<?, ?> e : sessions.entrySet()) {
                         if (e.getValue() instanceof Map<?, ?> v && v.get("file") instanceof String f) {
                             index.put((String) e.getKey(), new Entry((String) e.getKey(), agent, f, num(v.get("created")),
-                                    num(v.get("updated")), (int) num(v.get("messages"))));
+                                    num(v.get("updated")), (int) num(v.get("messages")),
+                                    v.get("bytes") instanceof Number b ? b.longValue() : -1));
                         }
                     }
+                    verify(agent, dir, index);
                     return index;
                 }
             } catch (IOException | RuntimeException e) {
@@ -481,6 +495,75 @@ public final class SessionStore {
         return index;
     }
 
+    /**
+     * The index is a cache written a moment after the transcripts: after a crash it may miss the last
+     * lines or whole sessions. Every entry whose transcript has another size than it recorded (or none),
+     * and every transcript without an entry, is counted again from the transcript; entries whose
+     * transcript is gone are dropped. Only what changed is read.
+     */
+    private void verify(String agent, Path dir, Map<String, Entry> index) {
+        int fixed = 0;
+        Map<String, String> byFile = new java.util.HashMap<>();
+        synchronized (index) {
+            for (Entry e : List.copyOf(index.values())) {
+                Path f = dir.resolve(e.file());
+                long size;
+                try {
+                    size = Files.size(f);
+                } catch (IOException gone) {
+                    index.remove(e.key());
+                    fixed++;
+                    continue;
+                }
+                byFile.put(e.file(), e.key());
+                if (size != e.bytes()) {
+                    Entry counted = count(agent, f, size);
+                    if (counted != null) {
+                        index.put(e.key(), new Entry(e.key(), agent, e.file(), e.created() > 0 ? e.created() : counted.created(),
+                                Math.max(e.updated(), counted.updated()), counted.messages(), size));
+                        fixed++;
+                    }
+                }
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
+                for (Path f : ds) {
+                    if (!byFile.containsKey(f.getFileName().toString())) {
+                        Entry counted = count(agent, f, Files.size(f));
+                        if (counted != null && !index.containsKey(counted.key())) {
+                            index.put(counted.key(), counted);
+                            fixed++;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot check the session index of agent {} against its transcripts: {}", agent, e.toString());
+            }
+            if (fixed > 0) {
+                LOG.info("session index of agent {}: {} entr{} counted again from the transcripts (written after the index,"
+                        + " e.g. before a crash)", agent, fixed, fixed == 1 ? "y" : "ies");
+                try {
+                    writeIndex(agent, index);
+                } catch (IOException e) {
+                    LOG.warn("cannot write the session index of agent {}: {}", agent, e.toString());
+                }
+            }
+        }
+    }
+
+    /** The entry a transcript implies, or null when it names no session key. */
+    private static Entry count(String agent, Path f, long size) {
+        try {
+            List<Map<String, Object>> lines = readFile(f);
+            if (lines.isEmpty() || !(lines.get(0).get("sessionKey") instanceof String key)) {
+                return null;
+            }
+            return new Entry(key, agent, f.getFileName().toString(), num(lines.get(0).get("ts")),
+                    num(lines.get(lines.size() - 1).get("ts")), lines.size(), size);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Rebuilds an agent's index from its transcripts (each line names its session key). */
     private void rebuild(String agent, Path dir, Map<String, Entry> index) {
         if (!Files.isDirectory(dir)) {
@@ -488,12 +571,10 @@ public final class SessionStore {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
             for (Path f : ds) {
-                List<Map<String, Object>> lines = readFile(f);
-                if (lines.isEmpty() || !(lines.get(0).get("sessionKey") instanceof String key)) {
-                    continue;
+                Entry counted = count(agent, f, Files.size(f));
+                if (counted != null) {
+                    index.put(counted.key(), counted);
                 }
-                index.put(key, new Entry(key, agent, f.getFileName().toString(), num(lines.get(0).get("ts")),
-                        num(lines.get(lines.size() - 1).get("ts")), lines.size()));
             }
             if (!index.isEmpty()) {
                 writeIndex(agent, index);

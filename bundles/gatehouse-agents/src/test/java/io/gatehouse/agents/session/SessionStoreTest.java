@@ -104,6 +104,45 @@ class SessionStoreTest {
         assertTrue(Files.exists(index), "rewritten");
     }
 
+    /** Issue case 10: after a crash the index (written a moment after the transcripts) is verified at start. */
+    @Test
+    void anIndexLeftBehindByACrashIsCorrectedFromTheTranscripts() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "a"));
+        store.append("ops", "agent:ops:telegram:direct:7", Map.of("role", "user", "content", "d"));
+        store.flush();
+        Path index = data.resolve("agents/ops/sessions/index.json");
+        String behind = Files.readString(index);
+        store.append("ops", "agent:ops:main", Map.of("role", "assistant", "content", "b"));
+        store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "c"));
+        store.flush();
+        // the crash came before the last flush; and the operator deleted a transcript meanwhile
+        Files.writeString(index, behind);
+        Files.delete(data.resolve("agents/ops/sessions").resolve(SessionFiles.fileName("agent:ops:telegram:direct:7")));
+
+        SessionStore after = new SessionStore(data.resolve("agents"));
+        assertEquals(3, after.find("agent:ops:main").messages(), "counted again from the transcript");
+        assertNull(after.find("agent:ops:telegram:direct:7"), "the deleted transcript's entry is gone");
+        assertEquals(1, after.list("ops").size());
+        assertTrue(Files.readString(index).contains("\"messages\" : 3"), "the corrected index is written");
+    }
+
+    /** A session whose lines were written but whose index entry never was (crash right after its first line). */
+    @Test
+    void aTranscriptMissingFromTheIndexIsAddedAtStart() throws Exception {
+        SessionStore store = new SessionStore(data.resolve("agents"));
+        store.append("ops", "agent:ops:main", Map.of("role", "user", "content", "a"));
+        store.flush();
+        Path index = data.resolve("agents/ops/sessions/index.json");
+        String flushed = Files.readString(index);
+        store.append("ops", "agent:ops:new", Map.of("role", "user", "content", "b"));
+        store.flush();
+        Files.writeString(index, flushed); // the crash came before this flush
+        SessionStore after = new SessionStore(data.resolve("agents"));
+        assertEquals(1, after.find("agent:ops:new").messages());
+        assertEquals(2, after.list("ops").size());
+    }
+
     @Test
     void listsEveryAgentAndFindsKeys() throws Exception {
         SessionStore store = open(data.resolve("agents"));

@@ -8,7 +8,9 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <ul>
  * <li>{@code gateway.auth.token} set (after {@code ${ENV}} substitution): every request must present it;</li>
- * <li>not set: requests from a loopback address are allowed without a token, all others are refused.</li>
+ * <li>not set: requests from a loopback address are allowed without a token, all others are refused;</li>
+ * <li>{@code gateway.auth.mode: "none"}: every request is allowed and no token counts as configured (the
+ * operator's explicit choice; the only way to bind beyond loopback without a token).</li>
  * </ul>
  * The token is read from the config in force on every call, so a change applies to the next request.
  */

@@ -10,7 +10,8 @@ import java.util.List;
  * @param hash       hash of the config in force after the attempt
  * @param paths      changed paths (dotted; arrays report their own path, never an index)
  * @param outcome    {@code hot}, {@code restart}, {@code noop} or {@code rejected}
- * @param error      why the new config was rejected, or null
+ * @param error      why the new config was rejected; for an applied one ({@code hot}), which of its
+ *                   actions failed; null when everything it asked for happened
  * @param plan       the reload plan, or null when there was nothing to plan
  * @param source     what caused the attempt: {@code file}, {@code shell}, {@code config-admin}, ...
  * @param detail     one line for operators (e.g. what the reload mode decided)

@@ -64,4 +64,15 @@ public interface ConfigService {
     default List<String> inForceIssues() {
         return List.of();
     }
+
+    /**
+     * Changes that are in the file or in force but not yet running, each as {@code path: why}: a change
+     * that only a framework restart applies (waiting for that restart, or not carried out because
+     * {@code gateway.reload.mode} is {@code hot}), or a change not applied because the mode is {@code off}.
+     * Derived from the config the framework started with and the config in force; empty when every
+     * change is running.
+     */
+    default List<String> pendingRestart() {
+        return List.of();
+    }
 }

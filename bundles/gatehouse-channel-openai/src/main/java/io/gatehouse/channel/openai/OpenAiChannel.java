@@ -191,6 +191,11 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
             error(resp, 400, "request body must be a JSON object", "invalid_request_error", "invalid_json");
             return;
         }
+        String typeProblem = RequestFields.problem(body); // "stream": "yes" is refused, never coerced
+        if (typeProblem != null) {
+            error(resp, 400, typeProblem, "invalid_request_error", "invalid_type");
+            return;
+        }
         String text = lastUserText(body.path("messages"));
         if (text == null) {
             error(resp, 400, "messages must contain a user message with text content", "invalid_request_error", "invalid_messages");

@@ -44,11 +44,15 @@ public final class ChatSocket {
     private final WebchatChannel channel;
     private final GatewayAuth auth;
     private final String remoteAddress;
+    /** How long a socket that still has to authenticate may stay silent before it is closed. */
+    static final java.time.Duration AUTH_FRAME_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final Map<String, String> attributes;
     private final String sessionId;
     /** Turns in progress for this socket, cancelled when it closes. */
     private final java.util.Set<CompletableFuture<Reply>> turns = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean authenticated;
+    private volatile java.time.Duration idleTimeout;
     private volatile Session session;
     private final ArrayDeque<String> outbox = new ArrayDeque<>(); // guarded by itself
     private boolean sending; // guarded by outbox
@@ -74,6 +78,10 @@ public final class ChatSocket {
         this.session = s;
         if (authenticated) {
             send(frame("ready", "session", sessionId));
+        } else {
+            // An unauthenticated socket is not held open: the auth frame must come at once (idle close).
+            idleTimeout = s.getIdleTimeout();
+            s.setIdleTimeout(AUTH_FRAME_TIMEOUT);
         }
     }
 
@@ -90,6 +98,9 @@ public final class ChatSocket {
         if (!authenticated) {
             if ("auth".equals(type) && auth.allowed(remoteAddress, f.path("token").asText(null))) {
                 authenticated = true;
+                if (idleTimeout != null) {
+                    s.setIdleTimeout(idleTimeout);
+                }
                 send(frame("ready", "session", sessionId));
             } else {
                 s.close(StatusCode.POLICY_VIOLATION, "gateway token required", Callback.NOOP);

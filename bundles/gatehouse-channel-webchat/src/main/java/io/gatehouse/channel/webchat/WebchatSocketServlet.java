@@ -96,13 +96,21 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
         boolean authenticated = true;
         if (!auth.gatewayOnLoopback()) {
             String token = req.getParameter("token");
+            if (token == null) {
+                token = GatewayAuth.bearer(req.getHeader("Authorization"));
+            }
             authenticated = auth.allowed(req.getRemoteAddr(), token);
             if (token != null && !authenticated) {
                 resp.setHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
                 resp.sendError(401, "invalid gateway token");
                 return;
             }
-            // no token in the URL: the first frame must carry it
+            if (!authenticated && !auth.tokenConfigured()) {
+                // No token is configured, so no first frame could let this client in: refused before the upgrade.
+                resp.sendError(403, "only local clients may connect without a gateway token");
+                return;
+            }
+            // no token with the upgrade: the first frame must carry it, within ChatSocket.AUTH_FRAME_TIMEOUT
         }
         req.setAttribute(AUTHENTICATED, authenticated);
         deferredInit();

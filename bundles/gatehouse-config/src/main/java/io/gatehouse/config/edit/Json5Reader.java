@@ -15,8 +15,11 @@ import java.util.Map;
  * what its author thinks, and an edit should not proceed on a guess.
  */
 final class Json5Reader {
-    /** Jackson's default maximum nesting depth. */
-    static final int MAX_DEPTH = 1000;
+    /**
+     * The deepest nesting the gateway's parser can be set to accept ({@code gatehouse.config.maxDepth} is
+     * capped there); the pipeline refuses text over its own limit before the editor reads it.
+     */
+    static final int MAX_DEPTH = io.gatehouse.support.json5.Json5Limits.CEILING_DEPTH;
 
     private final String text;
     private final LineIndex lines;

@@ -172,12 +172,16 @@ class Json5ReaderTest {
     }
 
     @Test
-    void deepNestingIsLimitedAsInJackson() throws Exception {
-        String ok = "{a:" + "[".repeat(999) + "]".repeat(999) + "}";
-        assertEquals(gateway(ok), Json5Document.parse(ok).toJava());
-        String tooDeep = "{a:" + "[".repeat(1000) + "]".repeat(1000) + "}";
+    void deepNestingIsLimitedAsTheGatewayAtItsCeiling() throws Exception {
+        int max = io.gatehouse.support.json5.Json5Limits.CEILING_DEPTH;
+        Json5Parser atCeiling = new Json5Parser(max);
+        java.nio.file.Path f = java.nio.file.Path.of("t.json");
+        String ok = "{a:" + "[".repeat(max - 1) + "]".repeat(max - 1) + "}";
+        assertEquals(atCeiling.parse(f, ok), Json5Document.parse(ok).toJava());
+        String tooDeep = "{a:" + "[".repeat(max) + "]".repeat(max) + "}";
         Json5SyntaxException e = assertThrows(Json5SyntaxException.class, () -> Json5Document.parse(tooDeep));
-        assertEquals(1003, e.column()); // the 1000th bracket
+        assertEquals(max + 3, e.column()); // the bracket that crosses the limit
+        assertThrows(io.gatehouse.api.config.ConfigException.class, () -> atCeiling.parse(f, tooDeep));
         assertGatewayRejects(tooDeep);
     }
 

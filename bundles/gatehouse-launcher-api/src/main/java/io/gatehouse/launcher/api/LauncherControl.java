@@ -38,4 +38,21 @@ public interface LauncherControl {
 
     /** The config file in force, normally {@code etc/gatehouse.json}. */
     Path configFile();
+
+    /**
+     * Moves the gateway socket to {@code to} now, without a framework restart: the {@link ListeningSocket}
+     * service keeps handing out connections (from the new address), connections already taken are not
+     * touched. Another port is bound before the old one is closed; the same port at another address
+     * closes the old socket first (the kernel refuses the second bind otherwise). Port 0 means "any
+     * port": a socket on the same host does not move. The gateway bundle calls this with the address the
+     * config in force names, so the socket and the config never disagree for longer than a failed move,
+     * which it reports.
+     *
+     * @return the address the gateway socket listens on afterwards
+     * @throws java.io.IOException why it cannot listen at {@code to} (in use, not an address of this
+     *                             host); the socket then listens where it did
+     */
+    default java.net.InetSocketAddress moveGatewaySocket(java.net.InetSocketAddress to) throws java.io.IOException {
+        throw new java.io.IOException("this launcher cannot move the gateway socket");
+    }
 }

@@ -1,11 +1,10 @@
 package io.gatehouse.support.files;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
+
+import io.gatehouse.support.json5.Json5Limits;
 
 /**
  * Reads a file another process may be writing. A strict prefix of a JSON object never parses, so a
@@ -50,26 +49,39 @@ public final class SettledRead<T> {
      */
     public static <T, E extends Exception> T read(Path file, long settleMs, long timeoutMs, Parse<T, E> parse)
             throws Unsettled {
+        return read(file, settleMs, timeoutMs, Json5Limits.fromSystem().maxBytes(), parse);
+    }
+
+    /**
+     * As above, reading through {@link SafeText} (a regular file of at most {@code maxBytes}, UTF-8): a
+     * file that is no such text is an {@link Unsettled} whose cause is the {@link SafeText.Refused}.
+     */
+    public static <T, E extends Exception> T read(Path file, long settleMs, long timeoutMs, long maxBytes,
+            Parse<T, E> parse) throws Unsettled {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        String lastText = null;
+        String lastSeen = null;
         long stableSince = System.nanoTime();
         while (true) {
-            String text = null;
+            String seen; // the text, or why there is none: a change of either restarts the settle time
             Unsettled failure;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-                try {
-                    return parse.parse(text);
-                } catch (Exception e) {
-                    failure = new Unsettled(e.getMessage(), e, false);
+                String text = SafeText.read(file, maxBytes);
+                seen = text;
+                if (text == null) {
+                    failure = new Unsettled(file + ": file is missing", new NoSuchFileException(file.toString()), true);
+                } else {
+                    try {
+                        return parse.parse(text);
+                    } catch (Exception e) {
+                        failure = new Unsettled(e.getMessage(), e, false);
+                    }
                 }
-            } catch (NoSuchFileException e) {
-                failure = new Unsettled(file + ": file is missing", e, true);
-            } catch (IOException e) {
-                failure = new Unsettled(file + ": cannot read: " + e.getMessage(), e, false);
+            } catch (SafeText.Refused e) {
+                seen = "(refused) " + e.reason();
+                failure = new Unsettled(e.getMessage(), e, false);
             }
-            if (!Objects.equals(text, lastText)) {
-                lastText = text;
+            if (!Objects.equals(seen, lastSeen)) {
+                lastSeen = seen;
                 stableSince = System.nanoTime();
             }
             long now = System.nanoTime();

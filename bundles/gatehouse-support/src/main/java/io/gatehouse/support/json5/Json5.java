@@ -3,7 +3,11 @@ package io.gatehouse.support.json5;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -25,13 +29,20 @@ public final class Json5 {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private static final ObjectMapper MAPPER = builder().build();
+    /** Mappers whose parser refuses nesting deeper than their limit, by limit (few distinct limits exist). */
+    private static final java.util.concurrent.ConcurrentMap<Integer, ObjectMapper> LIMITED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Json5() {
     }
 
     /** A mapper builder with the dialect's read features (callers may add write features). */
     public static JsonMapper.Builder builder() {
-        return JsonMapper.builder()
+        return builder(JsonMapper.builder());
+    }
+
+    private static JsonMapper.Builder builder(JsonMapper.Builder b) {
+        return b
                 .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
                         JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
                         JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
@@ -57,13 +68,36 @@ public final class Json5 {
      * @throws Json5Exception with line and column (1-based; 1:1 for an empty document or a wrong root)
      */
     public static JsonNode readObject(String text, String what) throws Json5Exception {
+        return readObject(text, what, Json5Limits.fromSystem().maxDepth());
+    }
+
+    /**
+     * As {@link #readObject(String, String)}, refusing objects and arrays nested deeper than {@code maxDepth}
+     * (an error naming the limit, at the position where it is crossed): every reader after the parser
+     * (substitution, schema checks, diffs) may then recurse without endangering its stack.
+     */
+    public static JsonNode readObject(String text, String what, int maxDepth) throws Json5Exception {
+        int depth = Math.max(2, Math.min(maxDepth, Json5Limits.CEILING_DEPTH));
+        ObjectMapper mapper = LIMITED.computeIfAbsent(depth, d -> builder(JsonMapper.builder(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(d).build()).build())).build());
         JsonNode root;
-        try {
-            root = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new Json5Exception(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-                    e.getOriginalMessage(), e);
+        try (JsonParser p = mapper.createParser(text)) {
+            try {
+                root = mapper.readTree(p);
+            } catch (StreamConstraintsException e) {
+                // Jackson's limit errors carry no position: the parser's is where the limit was crossed.
+                JsonLocation at = p.currentLocation();
+                String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+                String reason = m.contains("nesting depth") ? "objects and arrays nested deeper than the limit of " + depth
+                        + " levels (" + Json5Limits.MAX_DEPTH_PROPERTY + ")" : m;
+                throw new Json5Exception(Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()), reason, e);
+            } catch (JsonProcessingException e) {
+                JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+                throw new Json5Exception(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+                        e.getOriginalMessage(), e);
+            }
+        } catch (java.io.IOException e) {
+            throw new Json5Exception(0, 0, "cannot parse: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             // An empty or comment-only file is what a writer leaves between truncating and writing:
@@ -80,6 +114,52 @@ public final class Json5 {
     /** {@link #readObject} as plain Java values (Map, List, String, Number, Boolean, null). */
     public static Map<String, Object> readMap(String text, String what) throws Json5Exception {
         return toMap(readObject(text, what));
+    }
+
+    /** {@link #readObject(String, String, int)} as plain Java values. */
+    public static Map<String, Object> readMap(String text, String what, int maxDepth) throws Json5Exception {
+        return toMap(readObject(text, what, maxDepth));
+    }
+
+    /**
+     * The 1-based line and column of the value at a dotted path ({@code gateway.port}; array elements by
+     * index), or null when the text has no such value or does not parse. For error messages.
+     */
+    public static int[] locate(String text, String dottedPath) {
+        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+            java.util.ArrayDeque<Object> path = new java.util.ArrayDeque<>(); // String key or int[] {index}
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    path.removeLast();
+                    path.addLast(p.currentName());
+                    continue;
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    path.removeLast();
+                    continue;
+                }
+                if (!path.isEmpty() && path.peekLast() instanceof int[] idx) {
+                    idx[0]++;
+                }
+                StringBuilder b = new StringBuilder();
+                for (Object seg : path) {
+                    b.append(b.length() > 0 ? "." : "").append(seg instanceof int[] i ? Integer.toString(i[0]) : (String) seg);
+                }
+                if (b.toString().equals(dottedPath)) {
+                    JsonLocation loc = p.currentTokenLocation();
+                    return new int[] {loc.getLineNr(), loc.getColumnNr()};
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    path.addLast("");
+                } else if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    path.addLast(new int[] {-1});
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no position
+        }
+        return null;
     }
 
     /** An object node as plain Java values. */

@@ -147,4 +147,72 @@ class HeldSocketTest {
         }
         assertEquals("127.0.0.1:" + held.address().getPort(), HeldSocket.hostPort(held.address()));
     }
+
+    /** Issue case 3: on the same port at another address the old socket is closed first (else the bind fails against itself). */
+    @Test
+    void aMoveOnTheSamePortClosesTheOldSocketFirst() throws Exception {
+        ListeningSocket gen0 = held.viewFor(0);
+        held.open(0);
+        HeldSocket wide = HeldSocket.bind("wide", new InetSocketAddress("0.0.0.0", 0));
+        try {
+            wide.open(0);
+            int port = wide.port();
+            // a connection taken from the old socket stays open across the moves
+            try (Socket kept = new Socket("127.0.0.1", port); SocketChannel keptServed = wide.viewFor(0).accept()) {
+                for (int i = 0; i < 10; i++) { // the accept thread is blocked on the socket each time
+                    String host = i % 2 == 0 ? "127.0.0.1" : "0.0.0.0";
+                    InetSocketAddress now = wide.move(new InetSocketAddress(host, port));
+                    assertEquals(host + ":" + port, HeldSocket.hostPort(now));
+                    assertEquals(now, wide.viewFor(0).localAddress());
+                    try (Socket c = new Socket("127.0.0.1", port); SocketChannel served = wide.viewFor(0).accept()) {
+                        assertNotNull(served, "served after move " + i);
+                    }
+                }
+                assertTrue(keptServed.isOpen() && !kept.isClosed());
+            }
+        } finally {
+            wide.close();
+        }
+        assertNotNull(gen0);
+    }
+
+    /** Another port: bound first, the old one closed after; the same view keeps serving. */
+    @Test
+    void aMoveToAnotherPortKeepsServingThroughTheSameView() throws Exception {
+        ListeningSocket gen0 = held.viewFor(0);
+        held.open(0);
+        int before = held.port();
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        assertEquals(held.address(), held.move(new InetSocketAddress("127.0.0.1", 0)), "port 0: any port, no move");
+        InetSocketAddress moved = held.move(new InetSocketAddress("127.0.0.1", free));
+        assertTrue(moved.getPort() != before, "a new port: " + moved);
+        assertEquals(moved, gen0.localAddress());
+        try (Socket c = new Socket("127.0.0.1", moved.getPort()); SocketChannel served = gen0.accept()) {
+            assertNotNull(served);
+        }
+        assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", before).close(), "the old port is closed");
+    }
+
+    /** Issue case 7: a move to an address in use fails with the reason, and the socket stays where it was. */
+    @Test
+    void aFailedMoveLeavesTheSocketWhereItWas() throws Exception {
+        ListeningSocket gen0 = held.viewFor(0);
+        held.open(0);
+        InetSocketAddress before = held.address();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class,
+                    () -> held.move(new InetSocketAddress("127.0.0.1", taken.getLocalPort())));
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+        IOException unresolved = assertThrows(IOException.class,
+                () -> held.move(InetSocketAddress.createUnresolved("loopbak", 1234)));
+        assertTrue(unresolved.getMessage().contains("not an IP address"), unresolved.getMessage());
+        assertEquals(before, held.address());
+        try (Socket c = new Socket("127.0.0.1", before.getPort()); SocketChannel served = gen0.accept()) {
+            assertNotNull(served);
+        }
+    }
 }

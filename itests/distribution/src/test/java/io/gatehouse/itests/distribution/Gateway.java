@@ -65,13 +65,20 @@ final class Gateway implements AutoCloseable {
 
     /** Runs {@code bin/gatehouse ARGS} to completion (bounded). */
     Result cli(String... args) {
+        return cli(java.util.Map.of(), args);
+    }
+
+    /** {@link #cli(String...)} with extra environment variables. */
+    Result cli(java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/gatehouse").toString());
         cmd.add("--home");
         cmd.add(home.toString());
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[][] streams = new byte[2][];
             Thread err = new Thread(() -> streams[1] = readAll(p.getErrorStream()));
             err.start();
@@ -88,6 +95,58 @@ final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs a shell command over the admin socket in this JVM (the wire protocol of {@code bin/gatehouse
+     * shell}: hello, token, command; frames O/E/X), for tests that ask many times: no JVM per call.
+     */
+    Result shell(String command) throws IOException {
+        int port = Integer.parseInt(Files.readString(home.resolve("data/run/admin.port")).trim());
+        String token = Files.readString(home.resolve("data/admin.token")).trim();
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(("GATEHOUSE-SHELL 1\n" + token + "\n" + command + "\n").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            while (true) {
+                int type = in.read();
+                if (type < 0) {
+                    throw new java.io.EOFException("the gateway closed the shell connection");
+                }
+                byte[] payload = in.readNBytes(in.readInt());
+                switch (type) {
+                    case 'O' -> out.write(payload);
+                    case 'E' -> err.write(payload);
+                    case 'X' -> {
+                        return new Result(java.nio.ByteBuffer.wrap(payload).getInt(), out.toString(StandardCharsets.UTF_8),
+                                err.toString(StandardCharsets.UTF_8));
+                    }
+                    default -> throw new IOException("unknown frame type " + type);
+                }
+            }
+        }
+    }
+
+    /** {@code gateway:status --json} through {@link #shell}. */
+    JsonNode fastStatus() throws IOException {
+        Result r = shell("gateway:status --json");
+        if (r.exit != 0) {
+            throw new IllegalStateException("gateway:status failed: " + r);
+        }
+        return JSON.readTree(r.out);
+    }
+
+    /** The pid in {@code data/run/gatehouse.pid}, or -1. */
+    long pid() {
+        try {
+            return Long.parseLong(Files.readString(home.resolve("data/run/gatehouse.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -105,6 +105,22 @@ class WebChatTokenTest {
             ff.sendText("{\"type\":\"message\",\"text\":\"second way\"}", true).join();
             assertTrue(firstFrame.awaitFrameContaining("\"done\"").contains("echo: second way"));
             ff.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+
+            // Issue case 11: an unauthenticated upgrade that sends nothing is closed at once, not held open
+            // until its first frame (the socket's idle timeout is 10 minutes)
+            Client silent = new Client();
+            long t0 = System.nanoTime();
+            http.newWebSocketBuilder().buildAsync(URI.create(base), silent).join();
+            silent.closed.handle((status, error) -> status).get(20, TimeUnit.SECONDS);
+            long heldMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(heldMs < 10_000, "an unauthenticated socket was held " + heldMs + " ms");
+
+            // the token in an Authorization header of the upgrade (clients that can set headers)
+            Client header = new Client();
+            WebSocket viaHeader = http.newWebSocketBuilder().header("Authorization", "Bearer chat-secret-1")
+                    .buildAsync(URI.create(base), header).join();
+            header.awaitFrameContaining("\"ready\"");
+            viaHeader.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
         }
     }
 }

@@ -61,6 +61,7 @@ public final class LauncherServices implements AutoCloseable {
         }
         this.gateway = g;
         this.admin = a;
+        launcher.gatewaySocket(g);
     }
 
     /** The launcher's own socket on 127.0.0.1 and an ephemeral port, open to the one framework generation (0) there is. */

@@ -96,8 +96,10 @@ public abstract class Shape {
         return new Shape() {
             @Override
             public void check(String path, Object value, List<Issue> out) {
-                boolean integral = value instanceof Integer || value instanceof Long || value instanceof BigInteger
-                        || value instanceof Short || value instanceof Byte;
+                boolean integral = value instanceof Integer || value instanceof Long || value instanceof Short
+                        || value instanceof Byte
+                        // a BigInteger beyond 64 bits would wrap around in longValue(): 2^64 + 80 is not 80
+                        || (value instanceof BigInteger b && b.bitLength() < 64);
                 if (!integral || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
                     out.add(Issue.error(path, "expected " + what + ", got " + render(value)));
                 }
