@@ -44,8 +44,11 @@ final class EventStream {
         }
     }
 
-    private final Consumer<String> onDelta;
-    private final OpenAiCompatibleProvider.ToolNames names;
+    private static final Consumer<String> NO_DELTA = d -> { };
+
+    /** Dropped by {@link #release} (see there). */
+    private volatile Consumer<String> onDelta;
+    private volatile OpenAiCompatibleProvider.ToolNames names;
     private final StringBuilder text = new StringBuilder();
     /** Tool calls by their stream index: id, name, arguments so far. */
     private final Map<Integer, String[]> calls = new TreeMap<>();
@@ -70,6 +73,21 @@ final class EventStream {
         }
         body = b;
         return b;
+    }
+
+    /**
+     * The exchange is over: let go of the turn. The JDK client keeps an idle keep-alive connection's
+     * last exchange reachable (its request, handler and this subscriber) until the connection is used
+     * again or closed, minutes later; without this every pooled connection held its last turn (prompt,
+     * reply, consumer chain: about 30 kB), and a burst of 5,000 conversations kept 150 MB after it ended.
+     */
+    void release() {
+        onDelta = NO_DELTA;
+        names = null;
+        Body b = body;
+        if (b != null) {
+            b.release();
+        }
     }
 
     /** Stops reading (cancel, timeout): the body fails with {@code why}, the connection is closed. */
@@ -150,6 +168,10 @@ final class EventStream {
 
         void abort(IOException why) {
             fail(why);
+        }
+
+        /** Drops what was read; after the result is complete only a drain for reuse can follow. */
+        void release() {
         }
 
         abstract void chunk(ByteBuffer b) throws IOException;
@@ -242,6 +264,14 @@ final class EventStream {
 
         Events(URI uri) {
             super(uri);
+        }
+
+        @Override
+        void release() {
+            if (result.isDone()) {
+                line = new byte[0];
+                len = 0;
+            }
         }
 
         @Override
@@ -358,6 +388,7 @@ final class EventStream {
     }
 
     private ModelReply reply() {
+        OpenAiCompatibleProvider.ToolNames names = this.names;
         List<ModelReply.ToolCall> out = new ArrayList<>();
         for (Map.Entry<Integer, String[]> e : calls.entrySet()) {
             String[] c = e.getValue();

@@ -150,6 +150,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         /** The URI for messages: without user info (credentials) or query. */
         final URI shown;
         final HttpRequest request;
+        final ReleasableBody requestBody;
         final HttpClient client;
         final long timeout;
         final int maxRetries;
@@ -194,13 +195,15 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 body.put("tools", names.definitions());
                 body.put("tool_choice", req.toolChoice() == ModelRequest.ToolChoice.NONE ? "none" : "auto");
             }
+            requestBody = new ReleasableBody(JSON.writeValueAsBytes(body));
+            result.whenComplete((r, e) -> requestBody.release()); // no attempt follows: the bytes may go
             uri = URI.create(baseUrl + "/chat/completions");
             shown = redacted(uri);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofMillis(Math.max(1, timeout)))
                     .header("Content-Type", "application/json")
                     .header("Accept", streamed ? "text/event-stream" : "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                    .POST(requestBody);
             String key = apiKey(options);
             if (key != null) {
                 b.header("Authorization", "Bearer " + key);
@@ -232,17 +235,23 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                     return;
                 }
                 stream = es;
-                f = client.sendAsync(request, info -> es.subscriber(info, shown));
+                // the handler captures locals only, never this call: the client keeps it while the connection idles
+                URI at = shown;
+                f = client.sendAsync(request, info -> es.subscriber(info, at));
                 inFlight = f;
                 // the request timeout covers only the wait for the headers; this one the whole response
                 deadline = schedule(() -> abort(f, es, new AttemptException("no complete response from " + shown + " within "
                         + timeout + " ms", false, 0, null)), Math.max(1, timeout));
             }
             f.whenComplete((resp, err) -> {
+                es.release(); // this attempt is over (its reply, if any, is resp.body()): the turn is let go
                 synchronized (this) {
                     if (deadline != null) {
                         deadline.cancel(false);
                         deadline = null;
+                    }
+                    if (stream == es) {
+                        stream = null;
                     }
                 }
                 if (err == null) {
@@ -300,6 +309,53 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 f.cancel(true); // aborts the exchange; its connection is closed, not reused
             }
             result.completeExceptionally(new CancellationException("the turn was cancelled"));
+        }
+    }
+
+    /**
+     * A request body whose bytes are dropped once the call is over: the JDK client keeps an idle
+     * keep-alive connection's last request reachable until the connection is used again, and a request
+     * carries the whole prompt (history, instructions, tool definitions).
+     */
+    static final class ReleasableBody implements HttpRequest.BodyPublisher {
+        private final long length;
+        private volatile byte[] bytes;
+
+        ReleasableBody(byte[] bytes) {
+            this.bytes = bytes;
+            this.length = bytes.length;
+        }
+
+        @Override
+        public long contentLength() {
+            return length;
+        }
+
+        @Override
+        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber) {
+            byte[] b = bytes;
+            if (b == null) { // only an attempt after the call ended could get here: it fails, it never sends less
+                subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IOException("the request body was released: the call is over"));
+                return;
+            }
+            HttpRequest.BodyPublishers.ofByteArray(b).subscribe(subscriber);
+        }
+
+        void release() {
+            bytes = null;
+        }
+
+        boolean released() {
+            return bytes == null;
         }
     }
 

@@ -385,4 +385,60 @@ class OpenAiCompatibleProviderTest {
         assertTrue(hangEnded.getCount() == 1 || requests.size() == 1, "not retried");
         assertEquals(1, requests.size(), "not retried");
     }
+
+    @Test
+    void aFinishedCallLetsGoOfItsTurnWhileItsConnectionWaitsForReuse() throws Exception {
+        // The JDK client keeps an idle keep-alive connection's last exchange reachable (request, handler,
+        // subscriber) until the connection is used again: that must not keep the turn behind the call.
+        java.lang.ref.WeakReference<Object> turn = callAndForget();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (turn.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20); // polling for the collector, not waiting for an effect of the code under test
+        }
+        assertTrue(turn.get() == null, "the finished call's delta consumer (the turn) is still reachable");
+        // the connection is still pooled and reused: a second call works
+        assertEquals("you said hello", complete(PROMPT, options(), d -> { }));
+        assertEquals(2, requests.size());
+    }
+
+    /** One streamed call whose delta consumer holds 1 MB of "turn"; returns a weak reference to it. */
+    private java.lang.ref.WeakReference<Object> callAndForget() throws Exception {
+        byte[] turnState = new byte[1 << 20];
+        java.lang.ref.WeakReference<Object> ref = new java.lang.ref.WeakReference<>(turnState);
+        assertEquals("you said hello", complete(PROMPT, options(), d -> turnState[0]++));
+        return ref;
+    }
+
+    @Test
+    void aReleasedRequestBodyIsNeverSentShort() throws Exception {
+        OpenAiCompatibleProvider.ReleasableBody body = new OpenAiCompatibleProvider.ReleasableBody(new byte[] {1, 2, 3});
+        assertEquals(3, body.contentLength());
+        body.release();
+        assertTrue(body.released());
+        assertEquals(3, body.contentLength());
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        body.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer item) {
+                failed.completeExceptionally(new AssertionError("bytes after release"));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed.complete(t);
+            }
+
+            @Override
+            public void onComplete() {
+                failed.completeExceptionally(new AssertionError("completed after release"));
+            }
+        });
+        assertTrue(failed.get(5, TimeUnit.SECONDS) instanceof IOException);
+    }
 }
