@@ -399,8 +399,11 @@ final class TurnRun {
         if (g != null) {
             g.cancel(w);
         }
+        // claimed before the model request is aborted: the abort fails the provider's stage, and its
+        // handler (on another thread) must find the turn done, or the cancel is recorded as a failure
+        boolean mine = claim();
         cancelSignal.complete(null);
-        if (!claim()) {
+        if (!mine) {
             return;
         }
         LOG.info("agent {} session {}: turn cancelled: {}", agent, key, why);

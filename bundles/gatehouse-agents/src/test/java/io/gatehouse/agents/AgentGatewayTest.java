@@ -519,6 +519,40 @@ class AgentGatewayTest {
     }
 
     @Test
+    void aCancelIsRecordedAsACancelEvenWhenTheAbortedModelRequestFailsAtOnce() throws Exception {
+        // Like the JDK HTTP client: aborting the request fails the provider's stage on the cancelling
+        // thread. Its handler runs on the turn pool; it must find the turn already cancelled. The
+        // provider holds the cancelling thread a moment so that a wrong order shows as a failed turn.
+        CountDownLatch atModel = new CountDownLatch(1);
+        ModelProvider abortsAtOnce = new ModelProvider() {
+            @Override
+            public CompletionStage<ModelReply> complete(ModelRequest request, Consumer<String> onDelta) {
+                CompletableFuture<ModelReply> f = new CompletableFuture<>();
+                request.cancelled().thenRun(() -> {
+                    f.completeExceptionally(new java.util.concurrent.CancellationException());
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (gateway.snapshot().failed() == 0 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait(); // gives a wrongly ordered handler the time to record a failure
+                    }
+                });
+                atModel.countDown();
+                return f;
+            }
+        };
+        gateway.addProvider(abortsAtOnce, Map.of(ModelProvider.PROVIDER_ID, "aborts"));
+        config.set(cfg("agents", Map.of("defaults", Map.of("model", "aborts/x"))));
+        CompletableFuture<Reply> turn = gateway.deliver(msg("ivan", "hello?"), d -> { }).toCompletableFuture();
+        assertTrue(atModel.await(10, TimeUnit.SECONDS));
+        turn.cancel(true);
+        Poll.until(() -> gateway.snapshot().cancelled() + gateway.snapshot().failed() == 1);
+        settled();
+        assertEquals(1, gateway.snapshot().cancelled());
+        assertEquals(0, gateway.snapshot().failed());
+        List<Map<String, Object>> lines = store.read("main", "agent:main:webchat:direct:ivan");
+        assertTrue(String.valueOf(lines.get(lines.size() - 1).get("content")).startsWith("turn cancelled"), lines.toString());
+    }
+
+    @Test
     void cancellingAQueuedTurnWithdrawsIt() throws Exception {
         Recording rec = recording(cfg("agents", Map.of("defaults", Map.of("model", "rec"))));
         CompletableFuture<Void> first = rec.hold("first");

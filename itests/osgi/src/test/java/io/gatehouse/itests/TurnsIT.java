@@ -264,10 +264,12 @@ class TurnsIT {
     }
 
     @Test
-    void aStreamingClientThatGoesAwayCancelsItsTurnAndTheModelRequest() throws Exception {
+    void aStreamingClientThatGoesAwayCancelsItsTurnAndTheModelRequest(LauncherServices launcher) throws Exception {
         mockModel(Map.of(), Map.of());
+        long starts = ChannelsIT.starts(ChannelsIT.channels(launcher), "openai");
         config.set("channels.openai", Map.of("keepAliveMs", 100), "itest"); // a stream that waits sends comments
-        Poll.until("the openai channel restarted with keepAliveMs", () -> Http.get(port, "/v1/models").status() == 200);
+        Poll.until("the openai channel restarted with keepAliveMs", () -> ChannelsIT.channels(launcher),
+                l -> ChannelsIT.starts(l, "openai") > starts && "running".equals(ChannelsIT.state(l, "openai")));
         MODEL.hold = true;
         long cancelledBefore = turns.snapshot().cancelled();
         for (boolean stream : new boolean[] {true}) {
@@ -280,6 +282,30 @@ class TurnsIT {
         }
         Poll.until("the turn cancelled", () -> turns.snapshot().cancelled() == cancelledBefore + 1);
         assertEquals(0, turns.snapshot().running());
+    }
+
+    @Test
+    void aClientTimeoutAnswers504AndCancelsTheTurnAndItsModelRequest(LauncherServices launcher) throws Exception {
+        mockModel(Map.of(), Map.of());
+        long starts = ChannelsIT.starts(ChannelsIT.channels(launcher), "openai");
+        config.set("channels.openai", Map.of("timeoutMs", 300), "itest");
+        Poll.until("the openai channel restarted with timeoutMs", () -> ChannelsIT.channels(launcher),
+                l -> ChannelsIT.starts(l, "openai") > starts && "running".equals(ChannelsIT.state(l, "openai")));
+        MODEL.hold = true; // the model never answers by itself
+        long cancelledBefore = turns.snapshot().cancelled();
+        for (boolean stream : new boolean[] {false, true}) {
+            int before = MODEL.requests.get();
+            CompletableFuture<HttpResponse<String>> r = chat("slowpoke-" + stream, "still there?", stream);
+            Poll.until("the request at the model", () -> MODEL.requests.get() == before + 1);
+            HttpResponse<String> timedOut = r.get(30, TimeUnit.SECONDS);
+            // (a stream that has sent nothing yet is answered like a plain request)
+            assertEquals(504, timedOut.statusCode(), timedOut.body());
+            assertEquals("timeout", Gatehouse.JSON.readTree(timedOut.body()).path("error").path("code").asText(), timedOut.body());
+        }
+        // the turns are cancelled, and with them their model requests (the provider aborts the exchange)
+        Poll.until("both turns cancelled", () -> turns.snapshot().cancelled() == cancelledBefore + 2);
+        assertEquals(0, turns.snapshot().running());
+        Poll.until("the model requests aborted, not left waiting", () -> MODEL.inFlight.get() == 0);
     }
 
     @Test
