@@ -208,7 +208,7 @@ public final class AgentGateway implements MessageSink, InFlightWork, TurnStats 
     public CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
         ResolvedRoute route;
         try {
-            route = router.resolve(message.route());
+            route = threaded(router.resolve(message.route()), message);
         } catch (RuntimeException e) {
             LOG.warn("routing failed for a message on channel {}: {}", message.route().channel(), e.toString());
             return CompletableFuture.failedFuture(new AgentTurnException("routing failed: " + e.getMessage(), e));
@@ -221,6 +221,17 @@ public final class AgentGateway implements MessageSink, InFlightWork, TurnStats 
             return CompletableFuture.failedFuture(e);
         }
         return turn.result;
+    }
+
+    /** The route with the thread's session key when the channel names a thread ({@link InboundMessage#SESSION_THREAD}). */
+    static ResolvedRoute threaded(ResolvedRoute route, InboundMessage message) {
+        String thread = message.attributes().get(InboundMessage.SESSION_THREAD);
+        if (thread == null || thread.isBlank()) {
+            return route;
+        }
+        return new ResolvedRoute(route.agentId(), route.channel(), route.accountId(),
+                route.sessionKey() + ":thread:" + thread.strip().toLowerCase(java.util.Locale.ROOT), route.mainSessionKey(),
+                route.lastRoutePolicy(), route.matchedBy());
     }
 
     // --- what turns use

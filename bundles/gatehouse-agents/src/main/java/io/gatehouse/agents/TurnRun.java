@@ -94,6 +94,8 @@ final class TurnRun {
     private volatile boolean roundBoundary;
     private volatile boolean separatorStreamed;
     private volatile boolean deltasBroken;
+    /** The channel asked to start the session over ({@link InboundMessage#SESSION_RESET}). */
+    private final boolean reset;
 
     TurnRun(AgentGateway gw, TurnEngine engine, InboundMessage message, ResolvedRoute route, Consumer<String> onDelta) {
         this.gw = gw;
@@ -103,6 +105,7 @@ final class TurnRun {
         this.key = route.sessionKey();
         this.agent = route.agentId();
         this.onDelta = onDelta == null ? d -> { } : onDelta;
+        this.reset = "true".equals(message.attributes().get(InboundMessage.SESSION_RESET));
         // the channel cancelling the stage cancels the turn
         result.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
@@ -129,6 +132,18 @@ final class TurnRun {
             return;
         }
         settings = s;
+        if (reset) {
+            // /new: the history starts over at this line (written before the turn's other lines; the
+            // session's next turn starts once they are written, so it reads only what follows)
+            record(line(io.gatehouse.agents.session.SessionStore.RESET, ""));
+            if (message.text() == null || message.text().isBlank()) {
+                if (claim()) {
+                    Reply done = new Reply("", route, s.modelName());
+                    end(TurnEngine.Outcome.COMPLETED, () -> result.complete(done));
+                }
+                return;
+            }
+        }
         long limit = s.turnTimeoutMs();
         if (limit > 0) {
             long left = limit - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos);
@@ -185,7 +200,7 @@ final class TurnRun {
 
     /** History, prompt and tools; records the user's message. Runs once, on the first model request. */
     private void prepare() throws Exception {
-        List<Map<String, String>> history = gw.store().history(agent, key, settings.historyLimit());
+        List<Map<String, String>> history = reset ? List.of() : gw.store().history(agent, key, settings.historyLimit());
         userText = gw.skillCommand(agent, message.text()); // "/skill args" -> the reference's skill request
         List<Map<String, String>> prompt = gw.prompt(settings, userText, history);
         List<Map<String, Object>> m = new ArrayList<>(prompt.size() + 4);

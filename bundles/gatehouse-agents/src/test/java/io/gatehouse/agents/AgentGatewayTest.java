@@ -115,6 +115,43 @@ class AgentGatewayTest {
         settled();
     }
 
+    @Test
+    void aSessionResetStartsTheHistoryOver() throws Exception {
+        await(gateway.deliver(msg("bob", "before"), d -> { }));
+        InboundMessage reset = new InboundMessage(msg("bob", "").route(), "", System.currentTimeMillis(),
+                Map.of(InboundMessage.SESSION_RESET, "true"));
+        Reply r = await(gateway.deliver(reset, d -> { }));
+        assertEquals("", r.text(), "a bare reset asks no model");
+        settled();
+        String key = r.route().sessionKey();
+        assertEquals(List.of(), store.history("main", key, 10));
+        await(gateway.deliver(msg("bob", "after"), d -> { }));
+        settled();
+        assertEquals(List.of("after", "echo: after"), store.history("main", key, 10).stream().map(m -> m.get("content")).toList());
+        InboundMessage resetWithText = new InboundMessage(msg("bob", "").route(), "fresh start", System.currentTimeMillis(),
+                Map.of(InboundMessage.SESSION_RESET, "true"));
+        assertEquals("echo: fresh start", await(gateway.deliver(resetWithText, d -> { })).text());
+        settled();
+        assertEquals(List.of("fresh start", "echo: fresh start"),
+                store.history("main", key, 10).stream().map(m -> m.get("content")).toList());
+        assertEquals(List.of("user", "assistant", "reset", "user", "assistant", "reset", "user", "assistant"),
+                store.read("main", key).stream().map(l -> l.get("role")).toList(), "the transcript keeps everything");
+    }
+
+    @Test
+    void aThreadOfTheConversationHasASessionOfItsOwn() throws Exception {
+        Reply plain = await(gateway.deliver(msg("carol", "in the chat"), d -> { }));
+        InboundMessage inTopic = new InboundMessage(msg("carol", "").route(), "in a topic", System.currentTimeMillis(),
+                Map.of(InboundMessage.SESSION_THREAD, "1234:42"));
+        Reply threaded = await(gateway.deliver(inTopic, d -> { }));
+        settled();
+        assertEquals(plain.route().sessionKey() + ":thread:1234:42", threaded.route().sessionKey());
+        assertEquals(List.of("in a topic", "echo: in a topic"),
+                store.history("main", threaded.route().sessionKey(), 10).stream().map(m -> m.get("content")).toList());
+        assertEquals(List.of("in the chat", "echo: in the chat"),
+                store.history("main", plain.route().sessionKey(), 10).stream().map(m -> m.get("content")).toList());
+    }
+
     /**
      * A provider that records what it was asked and answers at once, or holds a turn (without a
      * thread) until the test releases it.

@@ -23,7 +23,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.gatehouse.api.channel.ChannelAccounts;
 import io.gatehouse.api.channel.ChannelAdapter;
+import io.gatehouse.api.channel.ChannelPairing;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
@@ -463,8 +465,28 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
             row.put("startedAt", c.startedAt == 0 ? null : java.time.Instant.ofEpochMilli(c.startedAt).toString());
             row.put("starts", c.starts);
             row.put("lastError", c.lastError);
+            if (c.adapter instanceof ChannelAccounts a) {
+                try {
+                    row.put("accounts", a.accounts());
+                } catch (RuntimeException e) {
+                    row.put("accounts", List.of());
+                    LOG.warn("channel {}: listing its accounts failed: {}", c.id, e.toString());
+                }
+            }
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The adapter of a channel as a pairing door; throws when there is none or it takes no pairing codes. */
+    public ChannelPairing pairing(String id) {
+        Channel c = channels.get(id);
+        if (c == null) {
+            throw new IllegalArgumentException("no channel adapter with id " + id + " (installed: " + new java.util.TreeSet<>(channels.keySet()) + ")");
+        }
+        if (!(c.adapter instanceof ChannelPairing p)) {
+            throw new IllegalArgumentException("channel " + id + " has no pairing codes");
+        }
+        return p;
     }
 }

@@ -77,9 +77,9 @@ class SystemPackagesIT {
                 assertEquals(PRODUCTION.get(pkg), attrs.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE), pkg);
             }
         }
-        assertEquals(15, gatehouseBundles,
+        assertEquals(16, gatehouseBundles,
                 "io.gatehouse.* bundles (api, watch, config, routing, agents, skills, logging, http, gateway, shell, channels, plugins,"
-                        + " channel.openai, channel.webchat, canvas)");
+                        + " channel.openai, channel.webchat, canvas, memory)");
         assertTrue(seen.containsAll(Set.of("io.gatehouse.launcher.api", "org.slf4j", "ch.qos.logback.classic")),
                 () -> "launcher class path packages wired: " + seen);
     }

@@ -47,6 +47,9 @@ public final class SessionStore {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** The role of a transcript line that starts the session over ({@code /new}): history stops there. */
+    public static final String RESET = "reset";
+
     /**
      * One session of the index.
      *
@@ -161,7 +164,9 @@ public final class SessionStore {
             boolean message = ("user".equals(role) || "assistant".equals(role)) && line.get("content") instanceof String;
             if (t != null && t.size == sizes[0]) {
                 t.size = sizes[1];
-                if (message) {
+                if (RESET.equals(role)) {
+                    t.clear(); // the session starts over: its history is what follows
+                } else if (message) {
                     t.add(Map.of("role", (String) role, "content", (String) line.get("content")));
                 }
             } else if (sizes[0] == 0) {
@@ -328,8 +333,9 @@ public final class SessionStore {
         long chunk = 16 * 1024;
         while (true) {
             long from = Math.max(0, size - chunk);
-            List<Map<String, String>> out = messages(tail(file, from, size), from > 0);
-            if (out.size() >= limit || from == 0) {
+            boolean[] reset = {false};
+            List<Map<String, String>> out = messages(tail(file, from, size), from > 0, reset);
+            if (out.size() >= limit || from == 0 || reset[0]) {
                 return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
             }
             chunk *= 4;
@@ -356,6 +362,12 @@ public final class SessionStore {
                 chars += m.get("content").length();
             }
             trim();
+        }
+
+        void clear() {
+            messages.clear();
+            chars = 0;
+            complete = true;
         }
 
         void add(Map<String, String> m) {
@@ -407,8 +419,11 @@ public final class SessionStore {
         }
     }
 
-    /** User and assistant messages of transcript text; the first line is skipped when it may be cut. */
-    private static List<Map<String, String>> messages(String text, boolean firstLineMayBeCut) {
+    /**
+     * User and assistant messages of transcript text after its last {@link #RESET} line ({@code reset[0]} tells
+     * whether there was one); the first line is skipped when it may be cut.
+     */
+    private static List<Map<String, String>> messages(String text, boolean firstLineMayBeCut, boolean[] reset) {
         List<Map<String, String>> out = new ArrayList<>();
         String[] lines = text.split("\n");
         for (int i = firstLineMayBeCut ? 1 : 0; i < lines.length; i++) {
@@ -418,6 +433,11 @@ public final class SessionStore {
             try {
                 Map<String, Object> l = JSON.readValue(lines[i], MAP);
                 Object role = l.get("role");
+                if (RESET.equals(role)) {
+                    out.clear(); // the session started over here: what came before is not its history
+                    reset[0] = true;
+                    continue;
+                }
                 if (("user".equals(role) || "assistant".equals(role)) && l.get("content") instanceof String c) {
                     out.add(Map.of("role", (String) role, "content", c));
                 }

@@ -22,6 +22,22 @@ public record InboundMessage(RouteRequest route, String text, long receivedAt, M
     public static final String HTTP_SCHEME = "http.scheme";
     /** Attribute: the client's IP address. */
     public static final String CLIENT_ADDRESS = "client.address";
+    /**
+     * Attribute: {@code "true"} when the sender asked for a new session ({@code /new}): the agent runtime
+     * starts the session's history over with this message; with an empty text it only starts it over and
+     * answers with an empty reply.
+     *
+     * @since 0.4
+     */
+    public static final String SESSION_RESET = "session.reset";
+    /**
+     * Attribute: a thread of the conversation that has a session of its own (a Telegram direct-message topic
+     * as {@code <chat id>:<thread id>}): the agent runtime uses {@code <routed session key>:thread:<value>},
+     * the reference's thread session key, with the value lower-cased.
+     *
+     * @since 0.4
+     */
+    public static final String SESSION_THREAD = "session.thread";
 
     public InboundMessage {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);

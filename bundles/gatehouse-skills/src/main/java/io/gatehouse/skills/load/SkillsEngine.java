@@ -443,20 +443,25 @@ public final class SkillsEngine implements AutoCloseable {
         long loadedNanos = System.nanoTime() - started;
 
         if (!bumped.isEmpty()) {
-            String changedPath = t.reason() == Reason.CONFIG_CHANGE ? configPath(prev, next)
-                    : t.reason() == Reason.WATCH ? changedSkill(prev, next, t.changedPath()) : t.changedPath();
-            long delay = t.reason() == Reason.WATCH ? Math.max(0, s.debounceMs() - Math.min(FAST_QUIET_MS, s.debounceMs())) : 0;
+            // A load that finds a new config in force is a config change, whichever trigger ran it first (a
+            // watch event of the workspace being created races the config pipeline's notification, which then
+            // finds nothing left to do).
+            Reason reason = prev != null && t.reason() != Reason.PLUGIN && !Objects.equals(prev.configHash(), next.configHash())
+                    && configPath(prev, next) != null ? Reason.CONFIG_CHANGE : t.reason();
+            String changedPath = reason == Reason.CONFIG_CHANGE ? configPath(prev, next)
+                    : reason == Reason.WATCH ? changedSkill(prev, next, t.changedPath()) : t.changedPath();
+            long delay = reason == Reason.WATCH ? Math.max(0, s.debounceMs() - Math.min(FAST_QUIET_MS, s.debounceMs())) : 0;
             for (String scope : bumped) {
-                emit(scope, new Trigger(t.reason(), changedPath, Set.of(), false, false, null), delay);
+                emit(scope, new Trigger(reason, changedPath, Set.of(), false, false, null), delay);
             }
             int skills = scans.values().stream().mapToInt(sc -> sc.skills().size()).sum();
             int problems = scans.values().stream().mapToInt(sc -> sc.problems().size()).sum();
-            if (t.reason() == Reason.CONFIG_CHANGE) {
+            if (reason == Reason.CONFIG_CHANGE) {
                 LOG.info("skills snapshot invalidated by config change ({})", changedPath == null ? "config" : changedPath);
             }
             LOG.info("skills: {} skills in {} roots, {} problems; version {} ({}{}) in {} ms", skills, scans.size(), problems,
                     bumped.contains("") ? versions.global() : bumped.stream().mapToLong(versions::get).max().orElse(0),
-                    t.reason().id(), changedPath == null ? "" : " " + changedPath, loadedNanos / 1_000_000);
+                    reason.id(), changedPath == null ? "" : " " + changedPath, loadedNanos / 1_000_000);
             for (RootScan sc : scans.values()) {
                 if (prev == null || prev.scan(sc.root()) != sc) {
                     sc.problems().forEach(p -> LOG.warn("skills: skipped {}", p));

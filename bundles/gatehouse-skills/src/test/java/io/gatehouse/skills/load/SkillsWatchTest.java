@@ -86,4 +86,19 @@ class SkillsWatchTest {
         assertTrue(events.get(1).version() > events.get(0).version());
         assertEquals(null, description("nm"));
     }
+
+    @Test
+    void aWatchEventThatFindsANewConfigInForceIsAConfigChange() throws Exception {
+        Path root = Files.createDirectories(ws.resolve("skills"));
+        SkillsEngineTest.poll(() -> engine.watchStatus().keySet().contains(root.toString()));
+        // the config pipeline has a new agent in force but has not told the engine yet; a file event comes first
+        Path other = Files.createDirectories(home.resolve("other"));
+        config.set(Map.of("skills", Map.of("load", Map.of("watchDebounceMs", 100)),
+                "agents", Map.of("list", List.of(Map.of("id", "main", "workspace", "ws"), Map.of("id", "helper", "workspace", "other")))));
+        Files.writeString(Files.createDirectories(root.resolve("first")).resolve("SKILL.md"), "---\nname: first\ndescription: d\n---\n");
+        SkillsEngineTest.poll(() -> events.stream().anyMatch(e -> e.reason() == SkillsChangeEvent.Reason.CONFIG_CHANGE));
+        engine.configChanged(); // the pipeline's notification, late: nothing left to do
+        SkillsChangeEvent e = events.stream().filter(x -> x.reason() == SkillsChangeEvent.Reason.CONFIG_CHANGE).findFirst().orElseThrow();
+        assertTrue(e.changedPath().startsWith("agents"), e.changedPath());
+    }
 }

@@ -1,0 +1,462 @@
+package io.gatehouse.channel.telegram;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.gatehouse.api.channel.InboundMessage;
+import io.gatehouse.api.channel.MessageSink;
+import io.gatehouse.api.channel.Reply;
+
+/** The channel against a loopback Bot API, with an echo sink standing in for the agents. */
+class TelegramChannelTest {
+    static final String TOKEN = "123456:TESTTOKENtesttokenTESTTOKEN";
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path data;
+
+    FakeBotApi api;
+    TelegramChannel channel;
+    EchoSink sink;
+
+    /** Echoes on a thread of its own; {@code hold} keeps turns whose text matches waiting; deltas streamed in pieces. */
+    static final class EchoSink implements MessageSink {
+        final ExecutorService pool = Executors.newCachedThreadPool();
+        final List<InboundMessage> received = new CopyOnWriteArrayList<>();
+        final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+        volatile String hold;
+
+        @Override
+        public CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
+            received.add(message);
+            CompletableFuture<Reply> r = new CompletableFuture<>();
+            CompletableFuture<Void> gate = hold != null && message.text().contains(hold)
+                    ? held.computeIfAbsent(message.text(), k -> new CompletableFuture<>()) : CompletableFuture.completedFuture(null);
+            gate.thenRunAsync(() -> {
+                String reply = "echo: " + message.text();
+                int step = Math.max(1, reply.length() / 3);
+                for (int i = 0; i < reply.length(); i += step) {
+                    onDelta.accept(reply.substring(i, Math.min(reply.length(), i + step)));
+                }
+                r.complete(new Reply(reply, null, "echo"));
+            }, pool);
+            return r;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new FakeBotApi();
+        sink = new EchoSink();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (channel != null) {
+            channel.deactivate();
+        }
+        api.close();
+        sink.pool.shutdownNow();
+    }
+
+    Map<String, Object> section(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("botToken", TOKEN);
+        m.put("apiRoot", api.root());
+        m.put("pollTimeoutSeconds", 1);
+        m.put("dmPolicy", "open");
+        m.put("allowFrom", List.of("*"));
+        m.put("streaming", "off");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    void start(Map<String, Object> section) throws Exception {
+        channel = new TelegramChannel(data);
+        channel.start(section, sink);
+    }
+
+    static String dm(long from, long messageId, String text) {
+        return "{'message_id':" + messageId + ",'from':{'id':" + from + ",'first_name':'Ann'},'chat':{'id':" + from
+                + ",'type':'private'},'date':1,'text':'" + text + "'}";
+    }
+
+    static boolean text(FakeBotApi.Call c, String t) {
+        return c.method().equals("sendMessage") && c.params().path("text").asText().equals(t);
+    }
+
+    static void await(BooleanSupplier cond, String what) {
+        Gateway.await(cond, what);
+    }
+
+    /** Polls a condition with a deadline. */
+    static final class Gateway {
+        static void await(BooleanSupplier cond, String what) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!cond.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out waiting for " + what);
+                }
+                Thread.onSpinWait();
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    Map<String, Object> account() {
+        return channel.accounts().get(0);
+    }
+
+    /** Skills that can change while the channel runs (location null: invocable). */
+    static final class ChangingSkills implements io.gatehouse.api.skills.SkillsSnapshot {
+        volatile List<Skill> skills = List.of();
+
+        @Override
+        public List<Skill> skillsFor(String agentId) {
+            return skills;
+        }
+
+        @Override
+        public long version(String agentId) {
+            return skills.size();
+        }
+
+        @Override
+        public AgentSkills forAgent(String agentId) {
+            return new AgentSkills(agentId, null, version(agentId), skills, List.of(), "");
+        }
+
+        @Override
+        public java.util.Optional<Invocation> invocation(String agentId, String text) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> body(String agentId, String name) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<String> resource(String agentId, String name, String relativePath) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> environment(String agentId, String name) {
+            return Map.of();
+        }
+    }
+
+    static List<String> menu(FakeBotApi.Call c) {
+        List<String> names = new ArrayList<>();
+        c.params().path("commands").forEach(n -> names.add(n.path("command").asText()));
+        return names;
+    }
+
+    @Test
+    void theCommandMenuFollowsTheSkills() throws Exception {
+        ChangingSkills skills = new ChangingSkills();
+        channel = new TelegramChannel(data);
+        channel.skills = skills;
+        channel.router = new io.gatehouse.api.routing.Router() {
+            @Override
+            public io.gatehouse.api.routing.ResolvedRoute resolve(io.gatehouse.api.routing.RouteRequest r) {
+                return new io.gatehouse.api.routing.ResolvedRoute("main", r.channel(), r.accountId(), "agent:main:main",
+                        "agent:main:main", "main", "default");
+            }
+
+            @Override
+            public io.gatehouse.api.routing.RouteExplanation explain(io.gatehouse.api.routing.RouteRequest r) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        channel.start(section(), sink);
+        api.await(c -> c.method().equals("setMyCommands"), 1, WAIT);
+        assertEquals(List.of("start", "new", "status", "help"), menu(api.sent("setMyCommands").get(0)));
+
+        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("weather", "Tells the weather", null));
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 1));
+        api.await(c -> c.method().equals("setMyCommands"), 2, WAIT);
+        assertEquals(List.of("start", "new", "status", "help", "weather"), menu(api.sent("setMyCommands").get(1)));
+
+        // the skill goes: published; the same change heard again sends nothing; the next real change is the fourth call
+        skills.skills = List.of();
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 2));
+        api.await(c -> c.method().equals("setMyCommands"), 3, WAIT);
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.MANUAL, null, 3));
+        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("news", "Reads the news", null));
+        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
+                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/news", 4));
+        List<FakeBotApi.Call> calls = api.await(c -> c.method().equals("setMyCommands"), 4, WAIT);
+        assertEquals(List.of("start", "new", "status", "help"), menu(calls.get(2)));
+        assertEquals(List.of("start", "new", "status", "help", "news"), menu(calls.get(3)));
+    }
+
+    @Test
+    void aDirectMessageIsAnsweredOnceAndARedeliveryIsDropped() throws Exception {
+        start(section());
+        api.inject(TOKEN, dm(42, 7, "hello"));
+        List<FakeBotApi.Call> r = api.await(c -> text(c, "echo: hello"), 1, WAIT);
+        assertEquals(42, r.get(0).params().path("chat_id").asLong());
+        assertEquals("HTML", r.get(0).params().path("parse_mode").asText());
+        assertFalse(r.get(0).params().has("reply_parameters"), "no quote in a direct chat");
+        InboundMessage m = sink.received.get(0);
+        assertEquals("direct", m.route().peer().kind());
+        assertEquals("42", m.route().peer().id());
+        assertEquals("7", m.attributes().get("telegram.message_id"));
+        assertTrue(api.sent("setMyCommands").size() == 1 || !api.calls(c -> c.method().equals("setMyCommands")).isEmpty());
+        assertEquals(1, api.sent("sendChatAction").size() >= 1 ? 1 : 0, "typing shown");
+
+        // Telegram sends the same message again (an acknowledgement it lost): dropped
+        api.inject(TOKEN, dm(42, 7, "hello"));
+        await(() -> ((Number) account().get("duplicatesDropped")).longValue() == 1, "the duplicate dropped");
+        api.inject(TOKEN, dm(42, 8, "next"));
+        api.await(c -> text(c, "echo: next"), 1, WAIT);
+        assertEquals(1, api.calls(c -> text(c, "echo: hello")).size(), "answered once");
+        assertEquals(2, sink.received.size());
+        Map<String, Object> row = account();
+        assertEquals("polling", row.get("state"));
+        assertEquals("@TestNameBot", row.get("bot"));
+        assertEquals(3L, ((Number) row.get("lastUpdateId")).longValue());
+        assertFalse(row.toString().contains("TESTTOKENtest"), row.toString());
+    }
+
+    @Test
+    void aRestartReplaysTheTurnThatWasRunningAndNothingElse() throws Exception {
+        start(section());
+        api.inject(TOKEN, dm(42, 1, "first"));
+        api.await(c -> text(c, "echo: first"), 1, WAIT);
+        sink.hold = "slow";
+        api.inject(TOKEN, dm(42, 2, "slow one"));
+        await(() -> sink.held.containsKey("slow one"), "the turn running");
+        // the framework goes away while the turn runs: the reply is never sent by this instance
+        channel.deactivate();
+        channel = null;
+        sink.hold = null;
+        start(section());
+        api.await(c -> text(c, "echo: slow one"), 1, WAIT);
+        api.inject(TOKEN, dm(42, 3, "third"));
+        api.await(c -> text(c, "echo: third"), 1, WAIT);
+        assertEquals(1, api.calls(c -> text(c, "echo: first")).size(), "not answered again");
+        assertEquals(1, api.calls(c -> text(c, "echo: slow one")).size());
+        assertEquals(1L, ((Number) account().get("replayed")).longValue());
+        assertEquals(null, account().get("lastError"), "no conflicting poller: " + account());
+    }
+
+    @Test
+    void aLongReplyIsSplitOnParagraphs() throws Exception {
+        start(section());
+        String para = "word ".repeat(99) + "end.";
+        String text = String.join("\\n\\n", para, para, para, para, para, para, para, para, para);
+        api.inject(TOKEN, dm(42, 1, text));
+        List<FakeBotApi.Call> parts = api.await(c -> c.method().equals("sendMessage"), 2, WAIT);
+        for (FakeBotApi.Call c : parts) {
+            assertTrue(c.params().path("text").asText().length() <= 4000);
+            assertTrue(c.params().path("text").asText().endsWith("end."));
+        }
+        String joined = String.join("\n\n", parts.stream().map(c -> c.params().path("text").asText()).toList());
+        assertEquals("echo: " + text.replace("\\n", "\n"), joined);
+    }
+
+    @Test
+    void rejectedHtmlIsSentAsPlainText() throws Exception {
+        start(section());
+        api.failNext("sendMessage", 1, 400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: can't parse entities: unsupported start tag\"}");
+        api.inject(TOKEN, dm(42, 1, "**bold**"));
+        List<FakeBotApi.Call> sends = api.await(c -> c.method().equals("sendMessage"), 2, WAIT);
+        assertEquals("echo: <b>bold</b>", sends.get(0).params().path("text").asText());
+        assertEquals("echo: **bold**", sends.get(1).params().path("text").asText());
+        assertFalse(sends.get(1).params().has("parse_mode"));
+    }
+
+    @Test
+    void a429IsHonouredWithItsRetryAfter() throws Exception {
+        start(section());
+        api.failNext("sendMessage", 1, 429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 1\",\"parameters\":{\"retry_after\":1}}");
+        api.inject(TOKEN, dm(42, 1, "hi"));
+        List<FakeBotApi.Call> sends = api.await(c -> c.method().equals("sendMessage"), 2, WAIT);
+        long gap = sends.get(1).at() - sends.get(0).at();
+        assertTrue(gap >= 950, "waited retry_after (1 s): " + gap + " ms");
+        assertEquals(1L, ((Number) account().get("rateLimited")).longValue());
+    }
+
+    @Test
+    void fiveHundredsAreRetriedWithBackoff() throws Exception {
+        start(section());
+        api.failNext("sendMessage", 2, 502, "{\"ok\":false,\"error_code\":502,\"description\":\"Bad Gateway\"}");
+        api.inject(TOKEN, dm(42, 1, "hi"));
+        api.await(c -> text(c, "echo: hi"), 3, WAIT);
+        assertEquals(3, api.sent("sendMessage").size());
+    }
+
+    @Test
+    void a401FailsTheAccountWithAReasonAndStopsItsPoller() throws Exception {
+        api.failNext("getMe", 1, 401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}");
+        start(section());
+        await(() -> "failed".equals(account().get("state")), "the account failed");
+        String error = String.valueOf(account().get("lastError"));
+        assertTrue(error.contains("401") && error.contains("botToken"), error);
+        assertFalse(error.contains("TESTTOKENtest"), error);
+        assertEquals(0, api.sent("getUpdates").size());
+    }
+
+    @Test
+    void aHungPollIsAbandonedByTheWatchdog() throws Exception {
+        channel = new TelegramChannel(data);
+        channel.stallMarginMs(300);
+        api.hangPolls(60_000);
+        channel.start(section("pollTimeoutSeconds", 0), sink);
+        await(() -> ((Number) account().get("stalls")).longValue() >= 1, "a stall");
+        assertTrue(String.valueOf(account().get("lastError")).contains("did not answer"), account().toString());
+        api.hangPolls(0);
+        api.inject(TOKEN, dm(42, 1, "after the stall"));
+        api.await(c -> text(c, "echo: after the stall"), 1, WAIT);
+    }
+
+    @Test
+    void pairingThenApproval() throws Exception {
+        start(section("dmPolicy", "pairing", "allowFrom", List.of()));
+        api.inject(TOKEN, dm(42, 1, "hello?"));
+        FakeBotApi.Call code = api.await(c -> c.method().equals("sendMessage"), 1, WAIT).get(0);
+        List<Map<String, Object>> pending = channel.pendingPairings();
+        assertEquals(1, pending.size());
+        String c = (String) pending.get(0).get("code");
+        assertTrue(code.params().path("text").asText().contains(c), code.toString());
+        assertTrue(sink.received.isEmpty(), "nothing reached an agent");
+        api.inject(TOKEN, dm(42, 2, "still there?"));
+        await(() -> api.sent("getUpdates").size() > 4, "polled past it");
+        assertEquals(1, api.sent("sendMessage").size(), "the code is sent once");
+
+        assertThrows(IllegalArgumentException.class, () -> channel.approvePairing("WRONG123"));
+        String approved = channel.approvePairing(c);
+        assertTrue(approved.contains("42"), approved);
+        api.await(cl -> cl.method().equals("sendMessage") && cl.params().path("text").asText().contains("approved"), 1, WAIT);
+        api.inject(TOKEN, dm(42, 3, "now?"));
+        api.await(cl -> text(cl, "echo: now?"), 1, WAIT);
+    }
+
+    @Test
+    void aForumTopicIsAnsweredInTheTopic() throws Exception {
+        start(section("groupPolicy", "open", "requireMention", false));
+        api.inject(TOKEN, "{'message_id':5,'from':{'id':42},'chat':{'id':-1001,'type':'supergroup','is_forum':true},"
+                + "'message_thread_id':77,'is_topic_message':true,'text':'in the topic'}");
+        FakeBotApi.Call r = api.await(c -> text(c, "echo: in the topic"), 1, WAIT).get(0);
+        assertEquals(-1001, r.params().path("chat_id").asLong());
+        assertEquals(77, r.params().path("message_thread_id").asLong());
+        assertEquals(5, r.params().path("reply_parameters").path("message_id").asLong());
+        assertEquals("-1001:topic:77", sink.received.get(0).route().peer().id());
+        FakeBotApi.Call typing = api.await(c -> c.method().equals("sendChatAction"), 1, WAIT).get(0);
+        assertEquals(77, typing.params().path("message_thread_id").asLong());
+    }
+
+    @Test
+    void streamingShowsAPreviewAndEditsItInPlace() throws Exception {
+        start(section("streaming", "partial", "streamThrottleMs", 250));
+        String text = "a fairly long message that streams in pieces";
+        api.inject(TOKEN, dm(42, 1, text));
+        api.await(c -> c.method().equals("editMessageText") && c.params().path("text").asText().equals("echo: " + text), 1, WAIT);
+        List<FakeBotApi.Call> sends = api.sent("sendMessage");
+        assertEquals(1, sends.size(), "one message, edited in place: " + sends);
+        assertFalse(sends.get(0).params().has("parse_mode"), "the preview is plain text");
+        long preview = 1000;
+        for (FakeBotApi.Call e : api.sent("editMessageText")) {
+            assertEquals(preview, e.params().path("message_id").asLong());
+        }
+    }
+
+    @Test
+    void anInvalidSectionKeepsTheLastGoodOneRunningAndSaysWhy() throws Exception {
+        channel = new TelegramChannel(data);
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class,
+                () -> channel.start(section("dmPolicy", "pairng"), sink));
+        assertTrue(first.getMessage().contains("channels.telegram.dmPolicy") && first.getMessage().contains("did you mean \"pairing\""),
+                first.getMessage());
+        channel.start(section(), sink);
+        api.inject(TOKEN, dm(42, 1, "before"));
+        api.await(c -> text(c, "echo: before"), 1, WAIT);
+        channel.stop();
+        channel.start(section("pollTimeoutSeconds", 99, "botTokn", "x"), sink);
+        String error = String.valueOf(account().get("configError"));
+        assertTrue(error.contains("channels.telegram.pollTimeoutSeconds") && error.contains("channels.telegram.botTokn")
+                && error.contains("previous"), error);
+        api.inject(TOKEN, dm(42, 2, "after"));
+        api.await(c -> text(c, "echo: after"), 1, WAIT);
+        channel.stop();
+        channel.start(section(), sink);
+        assertEquals(null, account().get("configError"));
+    }
+
+    @Test
+    void twoAccountsWithOneTokenRunOnce() throws Exception {
+        Map<String, Object> accounts = new LinkedHashMap<>();
+        accounts.put("a", Map.of("botToken", TOKEN));
+        accounts.put("b", Map.of("botToken", TOKEN));
+        Map<String, Object> s = section();
+        s.remove("botToken");
+        s.put("accounts", accounts);
+        start(s);
+        List<Map<String, Object>> rows = channel.accounts();
+        assertEquals(2, rows.size());
+        Map<String, Object> b = rows.stream().filter(r -> r.get("accountId").equals("b")).findFirst().orElseThrow();
+        assertEquals("failed", b.get("state"));
+        assertTrue(String.valueOf(b.get("lastError")).contains("same bot token as account a"), b.toString());
+        api.inject(TOKEN, dm(42, 1, "x"));
+        api.await(c -> text(c, "echo: x"), 1, WAIT);
+        assertEquals(1, api.maxConcurrentPolls());
+        assertEquals(0, api.conflicts());
+    }
+
+    @Test
+    void aChannelRestartKeepsOnePollerAndLosesNothing() throws Exception {
+        start(section());
+        for (int i = 0; i < 5; i++) {
+            api.inject(TOKEN, dm(42, 100 + i, "m" + i));
+            channel.stop();
+            channel.start(section(), sink);
+        }
+        for (int i = 0; i < 5; i++) {
+            int k = i;
+            api.await(c -> text(c, "echo: m" + k), 1, WAIT);
+        }
+        for (int i = 0; i < 5; i++) {
+            int k = i;
+            assertEquals(1, api.calls(c -> text(c, "echo: m" + k)).size());
+        }
+        // Telegram ends an older poll when a newer one comes (409): no poller that still runs ever saw that
+        assertEquals(null, account().get("lastError"), account().toString());
+        assertEquals("polling", account().get("state"));
+    }
+}

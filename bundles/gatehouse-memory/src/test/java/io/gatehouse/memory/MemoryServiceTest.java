@@ -1,0 +1,103 @@
+package io.gatehouse.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.gatehouse.api.memory.MemorySearch;
+import io.gatehouse.testsupport.FakeConfigService;
+import io.gatehouse.watch.FileWatchServiceImpl;
+
+/** The memory component on real files, a real watcher and the local model, outside a framework. */
+class MemoryServiceTest {
+    @TempDir
+    Path home;
+    Path ws;
+    FakeConfigService config;
+    MemoryService memory;
+    FileWatchServiceImpl watcher = new FileWatchServiceImpl();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ws = home.resolve("workspace");
+        Files.createDirectories(ws.resolve("memory"));
+        Files.writeString(ws.resolve("MEMORY.md"), "# Long-term\n\nThe staging database password rotates every Monday.\n");
+        Files.writeString(ws.resolve("memory/backups.md"),
+                "# Backups\n\nThe nightly backup of the Postgres cluster starts at 02:00 UTC and keeps 14 copies.\n");
+        Files.writeString(ws.resolve("memory/pets.md"), "# Pets\n\nMy cat is called Miso and sleeps on the radiator.\n");
+        Files.writeString(ws.resolve("memory/2026-03-02.md"),
+                "The team decided to migrate the billing service to Kubernetes in March.\n");
+        config = new FakeConfigService(config(Map.of()));
+        memory = new MemoryService();
+        memory.bindConfig(config);
+        memory.bindWatcher(watcher);
+        memory.start(home.resolve("data"));
+    }
+
+    Map<String, Object> config(Map<String, Object> memorySearch) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("agents", Map.of("defaults", Map.of("workspace", ws.toString())));
+        c.put("memorySearch", memorySearch);
+        return c;
+    }
+
+    @AfterEach
+    void tearDown() {
+        memory.deactivate();
+    }
+
+    static void until(String what, BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    List<String> paths(String query) {
+        return memory.search("main", query, 6).stream().map(MemorySearch.Hit::path).toList();
+    }
+
+    @Test
+    void findsByWordsAndByMeaning() throws Exception {
+        AgentMemory.SyncReport r = memory.sync("main", false).get(60, TimeUnit.SECONDS);
+        assertEquals(null, r.error());
+        until("vectors", () -> ((Integer) memory.agent("main").status().get("pendingEmbeddings")) == 0);
+        assertEquals("memory/backups.md", paths("Postgres backup").get(0));
+        // no word in common with the note
+        List<String> byMeaning = paths("when do we move invoicing onto k8s?");
+        assertFalse(byMeaning.isEmpty(), "paraphrase found nothing");
+        assertEquals("memory/2026-03-02.md", byMeaning.get(0), byMeaning::toString);
+        MemorySearch.Hit h = memory.search("main", "cat radiator", 6).get(0);
+        assertEquals("memory/pets.md", h.path());
+        assertEquals(1, h.startLine());
+        assertEquals(4, h.endLine()); // as the reference: the text ends with a newline, so an empty 4th line
+        assertEquals("memory", h.source());
+        assertTrue(h.snippet().contains("Miso"));
+    }
+
+    @Test
+    void anEditedFileIsFoundAndADeletedOneIsGone() throws Exception {
+        memory.sync("main", false).get(60, TimeUnit.SECONDS);
+        Files.writeString(ws.resolve("memory/pets.md"), "# Pets\n\nThe parrot Kiwi whistles the Marseillaise.\n");
+        until("edited note found", () -> paths("parrot whistles").contains("memory/pets.md"));
+        assertFalse(paths("Miso radiator").contains("memory/pets.md"));
+        Files.delete(ws.resolve("memory/pets.md"));
+        until("deleted note gone", () -> !paths("parrot whistles").contains("memory/pets.md"));
+    }
+}
