@@ -37,6 +37,7 @@ import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.schema.Shape;
 import io.gatehouse.launcher.api.InFlightWork;
+import io.gatehouse.support.secrets.Secrets;
 
 /**
  * Runs the channel adapters: starts each one whose channel is enabled with its {@code channels.<id>}
@@ -297,8 +298,9 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
                 LOG.info("channel {} started", c.id);
             } catch (Exception | LinkageError e) {
                 c.state = State.FAILED;
-                c.lastError = e.toString();
-                LOG.error("channel {} failed to start: {}", c.id, e.toString(), e);
+                // shown by channels:list and logged: a channel's error may quote its credentials (a bot token in a URL)
+                c.lastError = Secrets.scrub(e.toString());
+                LOG.error("channel {} failed to start: {}", c.id, c.lastError);
                 try {
                     c.adapter.stop();
                 } catch (RuntimeException ignored) {
@@ -315,8 +317,8 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
                     c.adapter.stop();
                     LOG.info("channel {} stopped", c.id);
                 } catch (RuntimeException e) {
-                    c.lastError = e.toString();
-                    LOG.warn("channel {} failed to stop cleanly: {}", c.id, e.toString());
+                    c.lastError = Secrets.scrub(e.toString());
+                    LOG.warn("channel {} failed to stop cleanly: {}", c.id, c.lastError);
                 }
             }
             c.state = State.STOPPED;
@@ -451,6 +453,25 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
 
     // ---- status
 
+    /**
+     * An adapter's account rows as channels:list shows them: "never secrets" is the adapter's promise, and
+     * this holds it to it (values under secret keys redacted, credentials in text scrubbed).
+     */
+    static Object shown(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), Secrets.isSecretKey(String.valueOf(k)) && v != null
+                    && !(v instanceof Boolean) ? Secrets.REDACTED : shown(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(shown(v)));
+            return out;
+        }
+        return value instanceof String s ? Secrets.scrub(s) : value;
+    }
+
     /** One row per installed channel, by id. */
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -467,10 +488,10 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
             row.put("lastError", c.lastError);
             if (c.adapter instanceof ChannelAccounts a) {
                 try {
-                    row.put("accounts", a.accounts());
+                    row.put("accounts", shown(a.accounts()));
                 } catch (RuntimeException e) {
                     row.put("accounts", List.of());
-                    LOG.warn("channel {}: listing its accounts failed: {}", c.id, e.toString());
+                    LOG.warn("channel {}: listing its accounts failed: {}", c.id, Secrets.scrub(e.toString()));
                 }
             }
             rows.add(row);

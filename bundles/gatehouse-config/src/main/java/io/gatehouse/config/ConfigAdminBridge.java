@@ -2,6 +2,10 @@ package io.gatehouse.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -9,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -37,7 +42,9 @@ import io.gatehouse.config.plan.ConfigDiff;
  * configuration {@code gatehouse.<section>} (described through Metatype), so OSGi tools (Gogo's
  * {@code cm:*}, the Web Console) see and edit it. An edit made there by anyone else is written back
  * into gatehouse.json through the pipeline, keeping the user's comments and key order; Gatehouse's
- * own updates are recognised by content and not processed twice.
+ * own updates are recognised by Config Admin's change count and not processed twice. Deleting a
+ * configuration never deletes file content: the mirror is restored from the file, and the log names
+ * {@code config:unset} as the way to remove a section.
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class ConfigAdminBridge implements ConfigurationListener {
@@ -45,7 +52,6 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     static final String PID_PREFIX = "gatehouse.";
     /** Any bundle may see these configurations (multi-location binding). */
     static final String LOCATION = "?";
-    private static final Object DELETED = new Object();
 
     private final ConfigurationAdmin cm;
     private final ConfigDoor pipeline;
@@ -53,16 +59,25 @@ public final class ConfigAdminBridge implements ConfigurationListener {
     private volatile Set<String> sections;
     private final ServiceRegistration<MetaTypeProvider> metatype;
     /**
-     * What this bridge last wrote per PID. Config Admin delivers events asynchronously, so the event
-     * of our own mirror update can arrive after the config has moved on; it is recognised by being
-     * exactly what we wrote, and never written back as if someone had edited it.
+     * Per PID, Config Admin's change count of the last state that agrees with the file: what this
+     * bridge wrote, or an edit made there that was written back. Config Admin delivers events
+     * asynchronously, so an event may arrive after the config moved on; the count, not the value,
+     * tells whether Config Admin holds something not yet handled. (A value can legitimately return
+     * to what was mirrored before: an edit back to the old value is an edit.)
      */
-    private final Map<String, Object> mirrored = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> handled = new java.util.concurrent.ConcurrentHashMap<>();
+    /** PIDs this bridge deleted itself (their section left the file): their delete event is no edit. */
+    private final Set<String> deletedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Config Admin's store ({@code felix.cm.dir}): it holds the mirrored sections, secrets included. */
+    private final Path store;
 
     @Activate
     public ConfigAdminBridge(BundleContext context, @Reference ConfigurationAdmin cm, @Reference ConfigDoor config) {
         this.cm = cm;
         this.pipeline = config;
+        String dir = context.getProperty("felix.cm.dir");
+        this.store = dir == null || dir.isBlank() ? null : Path.of(dir);
         this.sections = config.topLevelNames();
         metatype = context.registerService(MetaTypeProvider.class, new SectionMetaType(), metatypeProperties(sections));
         sync();
@@ -115,22 +130,52 @@ public final class ConfigAdminBridge implements ConfigurationListener {
                     Configuration[] existing = cm.listConfigurations("(service.pid=" + pid + ")");
                     if (existing != null) {
                         for (Configuration c : existing) {
-                            mirrored.put(pid, DELETED);
+                            deletedHere.add(pid);
+                            handled.remove(pid);
                             c.delete();
                         }
                     }
                     continue;
                 }
                 Configuration c = cm.getConfiguration(pid, LOCATION);
-                Hashtable<String, Object> props = SectionProperties.flatten(value);
                 Dictionary<String, Object> have = c.getProperties();
-                if (have == null || !same(value, SectionProperties.unflatten(have))) {
-                    mirrored.put(pid, SectionProperties.unflatten(props));
-                    c.update(props);
+                Long seen = handled.get(pid);
+                if (have != null && seen != null && c.getChangeCount() != seen) {
+                    // an edit made in Config Admin that its event has not brought in yet: overwriting it
+                    // would lose it; the event applies it against the config in force now
+                    continue;
                 }
+                long count = c.getChangeCount();
+                if (have == null || !same(value, SectionProperties.unflatten(have))) {
+                    c.update(SectionProperties.flatten(value));
+                    count++; // our update; an edit made meanwhile counts further and its event brings it in
+                }
+                handled.put(pid, count);
             }
         } catch (IOException | InvalidSyntaxException e) {
             LOG.warn("cannot mirror the config into Config Admin: {}", e.toString());
+        }
+        ownerOnlyStore();
+    }
+
+    /**
+     * Config Admin writes its files with the process's default permissions; they hold the config's
+     * secrets, so they are made the owner's only (folders 0700, files 0600) after every mirror update.
+     */
+    private void ownerOnlyStore() {
+        if (store == null || !Files.isDirectory(store)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(store)) {
+            for (Path p : paths.toList()) {
+                Set<PosixFilePermission> want = PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------");
+                Set<PosixFilePermission> have = Files.getPosixFilePermissions(p);
+                if (!want.containsAll(have)) {
+                    Files.setPosixFilePermissions(p, want);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException | UnsupportedOperationException e) {
+            LOG.debug("cannot restrict {}: {}", store, e.toString()); // a file Config Admin just replaced; the next sync does it
         }
     }
 
@@ -146,23 +191,46 @@ public final class ConfigAdminBridge implements ConfigurationListener {
         }
         synchronized (this) {
             try {
-                Object fromAdmin = null;
-                if (event.getType() == ConfigurationEvent.CM_UPDATED) {
-                    Dictionary<String, Object> props = cm.getConfiguration(pid, LOCATION).getProperties();
-                    fromAdmin = props == null ? null : SectionProperties.unflatten(props);
-                }
                 Object inForce = pipeline.currentRaw().get(section);
-                Object ours = mirrored.get(pid);
-                if (same(inForce, fromAdmin) || (fromAdmin == null ? ours == DELETED : ours != DELETED && same(ours, fromAdmin))) {
-                    return; // our own mirror update (possibly of an older config), or nothing changed
+                if (event.getType() == ConfigurationEvent.CM_DELETED) {
+                    Configuration[] now = cm.listConfigurations("(service.pid=" + pid + ")");
+                    if (deletedHere.remove(pid) || inForce == null
+                            || (now != null && now.length > 0 && Long.valueOf(now[0].getChangeCount()).equals(handled.get(pid)))) {
+                        return; // our own delete, a section the file does not have, or already restored
+                    }
+                    // A deleted configuration (cm delete, a .cfg removed from deploy/) never deletes what the
+                    // user wrote in the file, comments included: the mirror comes back from the file.
+                    LOG.warn("Config Admin configuration {} was deleted; {} keeps its \"{}\" section and {} is restored from it. "
+                            + "To remove the section from the config, use config:unset {}", pid, pipeline.file().getFileName(),
+                            section, pid, section);
+                    handled.remove(pid);
+                    sync();
+                    return;
+                }
+                if (event.getType() != ConfigurationEvent.CM_UPDATED) {
+                    return;
+                }
+                Configuration c = cm.getConfiguration(pid, LOCATION);
+                long count = c.getChangeCount();
+                Dictionary<String, Object> props = c.getProperties();
+                if (props == null || Long.valueOf(count).equals(handled.get(pid))) {
+                    return; // our own mirror update, or an edit handled already (events may come late)
+                }
+                Object fromAdmin = SectionProperties.unflatten(props);
+                if (same(inForce, fromAdmin)) {
+                    handled.put(pid, count); // an edit to what is in force already
+                    return;
                 }
                 Map<String, Object> edits = edits(section, inForce, fromAdmin);
                 LOG.info("Config Admin edit of {} written back to {}: {}", pid, pipeline.file().getFileName(), edits.keySet());
+                ownerOnlyStore(); // the edit was stored by Config Admin before it reached us
+                handled.put(pid, count); // what Config Admin holds is the edit being applied, not a new one
                 pipeline.editAll(edits, "config-admin");
             } catch (ConfigException e) {
                 LOG.error("Config Admin edit of {} refused, restoring it from {}: {}", pid, pipeline.file(), e.getMessage());
+                handled.remove(pid);
                 sync();
-            } catch (IOException e) {
+            } catch (IOException | InvalidSyntaxException e) {
                 LOG.warn("Config Admin event for {}: {}", pid, e.toString());
             }
         }
@@ -204,7 +272,9 @@ public final class ConfigAdminBridge implements ConfigurationListener {
             Hashtable<String, Object> props = SectionProperties.flatten(pipeline.currentRaw().get(section));
             List<AttributeDefinition> attrs = new ArrayList<>();
             for (String key : new java.util.TreeSet<>(props.keySet())) {
-                attrs.add(attribute(key, props.get(key)));
+                // descriptions are for any Metatype reader: a secret is never a default shown there
+                boolean secret = Redaction.isSecretPath(section + "." + key);
+                attrs.add(attribute(key, props.get(key), secret));
             }
             return new ObjectClassDefinition() {
                 @Override
@@ -241,7 +311,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
         }
     }
 
-    private static AttributeDefinition attribute(String key, Object sample) {
+    private static AttributeDefinition attribute(String key, Object sample, boolean secret) {
         Object element = sample != null && sample.getClass().isArray() ? null : sample;
         int type;
         Class<?> c = sample == null ? String.class : sample.getClass().isArray() ? sample.getClass().getComponentType() : sample.getClass();
@@ -255,7 +325,7 @@ public final class ConfigAdminBridge implements ConfigurationListener {
             type = AttributeDefinition.STRING;
         }
         int cardinality = sample != null && sample.getClass().isArray() ? Integer.MAX_VALUE : 0;
-        String[] defaults = element == null ? null : new String[] {String.valueOf(element)};
+        String[] defaults = element == null || secret ? null : new String[] {Redaction.scrub(String.valueOf(element))};
         return new AttributeDefinition() {
             @Override
             public String getName() {

@@ -63,7 +63,17 @@ public final class ConfigCommands {
     @Descriptor("Set a value: written into gatehouse.json (comments kept) and applied like a file edit")
     public String set(@Descriptor("dotted path, e.g. gateway.reload.mode") String path,
             @Descriptor("JSON value; text that is not JSON is a string; quote objects: '{\"a\":1}'") String value) throws Exception {
-        return describe(pipeline.set(path, parseValue(value), "shell"));
+        Object parsed;
+        try {
+            parsed = parseValue(value);
+        } catch (ConfigException e) {
+            if (Redaction.isSecretPath(path) || !Redaction.scrub(value).equals(value)) {
+                // never echo a secret: name the path and the problem only
+                throw new ConfigException(new ConfigError(Path.of("<value>"), 0, 0, path, "not a JSON value (value redacted)"));
+            }
+            throw e;
+        }
+        return describe(pipeline.set(path, parsed, "shell"));
     }
 
     @Descriptor("Remove a value from gatehouse.json and apply the change")
@@ -89,11 +99,14 @@ public final class ConfigCommands {
         Path f = file.length == 0 ? pipeline.file() : Path.of(file[0]).toAbsolutePath();
         List<String> issues = pipeline.validateFile(f);
         long errors = issues.stream().filter(s -> s.startsWith("error")).count();
-        String text = issues.isEmpty() ? f + ": valid" : String.join("\n", issues);
         if (errors > 0) {
-            throw new IllegalArgumentException(text + "\n" + errors + " error(s)");
+            // The shell prefixes a failure with "Error: ": the first line is the verdict, then each finding.
+            List<String> ordered = new ArrayList<>(issues.stream().filter(s -> s.startsWith("error")).toList());
+            ordered.addAll(issues.stream().filter(s -> !s.startsWith("error")).toList());
+            throw new IllegalArgumentException(f + ": " + errors + (errors == 1 ? " error" : " errors") + "\n"
+                    + String.join("\n", ordered));
         }
-        return text;
+        return issues.isEmpty() ? f + ": valid" : f + ": valid, with findings\n" + String.join("\n", issues);
     }
 
     @Descriptor("Every config section with its owner bundle and state (active, inert: owner not active, ignored, config)")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +142,14 @@ final class ConfigFile {
         }
         try {
             Files.createDirectories(lastGoodFile.getParent());
+            if (Files.exists(lastGoodFile)) {
+                // written 0644 by an older version: the last good config holds the same secrets as the config
+                try {
+                    Files.setPosixFilePermissions(lastGoodFile, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // nothing to tighten
+                }
+            }
             AtomicFiles.writeSecret(lastGoodFile, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("cannot save {}: {}", lastGoodFile, e.toString());

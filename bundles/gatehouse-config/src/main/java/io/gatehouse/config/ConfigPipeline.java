@@ -642,14 +642,24 @@ public final class ConfigPipeline implements ConfigDoor, WatchListener {
     private record Evaluated(Snapshot snapshot, Map<String, Object> raw) {
     }
 
-    private static ConfigError errorAt(Path f, Map<String, int[]> at, Issue issue) {
-        int[] pos = at == null ? null : at.get(issue.path());
+    /**
+     * The issue at its place in the file: an unknown key at the key, any other finding at the value;
+     * a missing field at the object that lacks it.
+     */
+    static ConfigError errorAt(Path f, Map<String, int[]> at, Issue issue) {
+        int[] pos = null;
+        if (at != null) {
+            pos = issue.reason().startsWith("unknown key") ? at.get(Json5Parser.KEY + issue.path()) : null;
+            for (String p = issue.path(); pos == null && !p.isEmpty(); p = p.contains(".") ? p.substring(0, p.lastIndexOf('.')) : "") {
+                pos = at.get(p);
+            }
+        }
         String reason = issue.reason();
-        String key = issue.path().substring(issue.path().lastIndexOf('.') + 1);
         int got = reason.indexOf(", got ");
-        if (Redaction.isSecretKey(key) && got > 0) {
+        if (Redaction.isSecretPath(issue.path()) && got > 0) {
             reason = reason.substring(0, got) + " (value redacted)"; // never echo a secret into logs or the shell
         }
+        reason = Redaction.scrub(reason); // a URL's credentials in an echoed value
         return new ConfigError(f, pos == null ? 0 : pos[0], pos == null ? 0 : pos[1], issue.path(), reason);
     }
 

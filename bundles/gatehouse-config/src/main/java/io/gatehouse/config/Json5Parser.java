@@ -46,9 +46,13 @@ public final class Json5Parser {
         }
     }
 
+    /** Prefix of the entries of {@link #locations} that give a key's position rather than its value's. */
+    public static final String KEY = "key:";
+
     /**
      * Line and column of every value, by dotted path ({@code bindings.0.agentId}), so validation
-     * errors can point into the file. Call only on text that {@link #parse} accepted.
+     * errors can point into the file; the key of a member under {@link #KEY} + path. Call only on
+     * text that {@link #parse} accepted.
      */
     public Map<String, int[]> locations(String text) {
         Map<String, int[]> at = new java.util.HashMap<>();
@@ -59,6 +63,8 @@ public final class Json5Parser {
                 if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                     path.removeLast();
                     path.addLast(p.currentName());
+                    JsonLocation key = p.currentTokenLocation();
+                    at.put(KEY + dotted(path), new int[] {key.getLineNr(), key.getColumnNr()});
                     continue;
                 }
                 if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {

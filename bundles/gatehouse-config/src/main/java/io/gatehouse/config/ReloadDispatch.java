@@ -119,8 +119,17 @@ final class ReloadDispatch {
                     h.apply(action, plan, config);
                 } catch (Throwable e) {
                     // one failing handler (even with an Error) neither stops the others nor the pipeline
-                    LOG.error("hot reload action {} failed in {}: {}", action, owner(ref.getBundle()), e.toString(), e);
-                    failures.add(action + ": " + (e.getMessage() != null && !(e instanceof Error) ? e.getMessage() : e.toString()));
+                    // the reason goes to the log, config:set, config:history and gateway:status: a handler's
+                    // message may quote credentials (a Bot API URL with its token, a URL with a password)
+                    String raw = e.getMessage() != null && !(e instanceof Error) ? e.getMessage() : e.toString();
+                    String why = Redaction.scrub(raw);
+                    if (why.equals(raw) && Redaction.scrub(e.toString()).equals(e.toString())) {
+                        LOG.error("hot reload action {} failed in {}: {}", action, owner(ref.getBundle()), why, e);
+                    } else {
+                        LOG.error("hot reload action {} failed in {}: {} (stack trace not logged: it quotes credentials)",
+                                action, owner(ref.getBundle()), why);
+                    }
+                    failures.add(action + ": " + why);
                 } finally {
                     context.ungetService(ref);
                 }

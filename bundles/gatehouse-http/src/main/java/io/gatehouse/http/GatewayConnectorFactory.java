@@ -73,6 +73,10 @@ public final class GatewayConnectorFactory implements ConnectorFactory {
 
     private synchronized void connectorStarted() {
         if (started == null) {
+            // Felix HTTP's own start line names its bootstrap connector, which closeFelixConnector closes
+            // (etc/logback.xml keeps org.apache.felix.http at WARN): this is the address clients use
+            LoggerFactory.getLogger(GatewayConnectorFactory.class).info("HTTP serving on the gateway socket {}:{}",
+                    socket.localAddress().getHostString(), socket.localAddress().getPort());
             Hashtable<String, Object> props = new Hashtable<>();
             props.put(Condition.CONDITION_ID, CONNECTOR_CONDITION);
             started = context.registerService(Condition.class, Condition.INSTANCE, props);

@@ -29,7 +29,7 @@ import jakarta.servlet.http.HttpServletResponse;
         "service.ranking:Integer=2147483647"})
 public final class InFlightRequests implements Filter, InFlightWork {
     /** During a drain, how long a client may leave a request body unfinished before its read fails. */
-    static final long DRAIN_IDLE_READ_MS = 1_000;
+    static final long DRAIN_IDLE_READ_MS = 3_000;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final UnfilteredRequests unfiltered = new UnfilteredRequests();

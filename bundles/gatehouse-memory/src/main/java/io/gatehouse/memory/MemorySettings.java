@@ -136,7 +136,7 @@ public record MemorySettings(boolean enabled, List<String> sources, List<String>
      */
     public String embedderKey() {
         return switch (providerKind()) {
-            case "openai" -> "openai:" + model + "@" + remote.baseUrl();
+            case "openai" -> io.gatehouse.memory.embed.OpenAiEmbeddings.keyOf(model, remote.baseUrl());
             case "none" -> "none";
             default -> "local:" + model;
         };

@@ -156,7 +156,7 @@ final class PluginCatalog {
             }
         }
         for (PluginInstaller.Rejection r : rejected.values()) {
-            rows.add(new PluginInfo(r.id() == null ? r.source() : r.id(), r.version(), PluginInfo.REJECTED, r.source(),
+            rows.add(new PluginInfo(r.listedId(), r.version(), PluginInfo.REJECTED, r.source(),
                     r.reason(), null, null, List.of()));
         }
         rows.sort(Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::state));
@@ -269,7 +269,7 @@ final class PluginCatalog {
         out.put("running", running.map(PluginCatalog::stored).orElse(null));
         out.put("staged", staged.map(PluginCatalog::stored).orElse(null));
         out.put("failures", failures);
-        out.put("rejected", rejected.values().stream().filter(r -> id.equals(r.id())).toList());
+        out.put("rejected", rejected.values().stream().filter(r -> id.equals(r.listedId())).toList());
         out.put("enabledPath", enabledPath(id));
         return out;
     }

@@ -75,19 +75,45 @@ public final class PluginCommands {
         if (asJson) {
             return json.writeValueAsString(info);
         }
+        return text(json.valueToTree(info));
+    }
+
+    /**
+     * An info object as an operator reads it: {@code key: value} lines, nested objects indented, list
+     * items as {@code - } entries (never a Java map's or record's toString).
+     */
+    static String text(com.fasterxml.jackson.databind.JsonNode node) {
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Object> e : info.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof List<?> l) {
-                b.append(e.getKey()).append(":").append(l.isEmpty() ? " (none)" : "").append('\n');
-                for (Object o : l) {
-                    b.append("  - ").append(o).append('\n');
-                }
-            } else if (v != null) {
-                b.append(e.getKey()).append(": ").append(v).append('\n');
-            }
-        }
+        render(node, "", b);
         return b.toString();
+    }
+
+    private static void render(com.fasterxml.jackson.databind.JsonNode node, String indent, StringBuilder b) {
+        node.fields().forEachRemaining(e -> {
+            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            if (v == null || v.isNull()) {
+                return;
+            }
+            b.append(indent).append(e.getKey()).append(':');
+            if (v.isObject()) {
+                b.append(v.isEmpty() ? " (none)\n" : "\n");
+                render(v, indent + "  ", b);
+            } else if (v.isArray()) {
+                b.append(v.isEmpty() ? " (none)\n" : "\n");
+                for (com.fasterxml.jackson.databind.JsonNode item : v) {
+                    if (item.isObject()) {
+                        StringBuilder sub = new StringBuilder();
+                        render(item, indent + "    ", sub);
+                        // the first line of an item carries the dash
+                        b.append(indent).append("  - ").append(sub.length() == 0 ? "(empty)\n" : sub.substring((indent + "    ").length()));
+                    } else {
+                        b.append(indent).append("  - ").append(item.asText()).append('\n');
+                    }
+                }
+            } else {
+                b.append(' ').append(v.asText()).append('\n');
+            }
+        });
     }
 
     @Descriptor("Install a plugin: validate the bundle jar (or feature file), stage it, request one framework restart")
@@ -104,7 +130,7 @@ public final class PluginCommands {
     }
 
     @Descriptor("Uninstall an installed plugin (a deploy-folder plugin's file is deleted too) and request one framework restart")
-    public String uninstall(@Descriptor("plugin id") String id) throws Exception {
+    public String uninstall(@Descriptor("plugin id (a rejected artifact: the id plugins:list shows, which drops it)") String id) throws Exception {
         return manager.uninstall(id);
     }
 

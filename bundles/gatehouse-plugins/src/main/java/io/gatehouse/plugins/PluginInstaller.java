@@ -33,6 +33,10 @@ final class PluginInstaller {
 
     /** An artifact that failed validation, kept until its source changes or goes away. */
     record Rejection(String id, String version, String source, String reason, long at) {
+        /** The id plugins:list shows: the plugin id when the artifact had one, else its source. */
+        String listedId() {
+            return id == null ? source : id;
+        }
     }
 
     private final BundleContext context;
@@ -213,6 +217,10 @@ final class PluginInstaller {
                 if (p.isPresent()) {
                     return "plugin " + id + ": uninstall already staged; it goes away at the next restart";
                 }
+                String forgotten = forgetRejected(id);
+                if (forgotten != null) {
+                    return forgotten;
+                }
                 throw new IllegalArgumentException("unknown plugin \"" + id + "\"; installed plugins: " + String.join(", ", catalog.knownIds()));
             }
             StoredPlugin s = existing.get();
@@ -229,6 +237,31 @@ final class PluginInstaller {
             return "unstaged plugin " + id + " " + s.version() + deleted + "\n"
                     + "framework restart requested: it takes effect once in-flight work has drained";
         }
+    }
+
+    /**
+     * A plugin that is only listed because its artifact was rejected was never installed: uninstalling
+     * it drops it from {@code plugins:list} (and deletes its file from the deploy folder, which would
+     * reject it again at every start). Nothing to restart. Null when there is no such rejection.
+     */
+    private String forgetRejected(String id) throws IOException {
+        List<Rejection> mine = rejected.values().stream().filter(r -> id.equals(r.listedId())).toList();
+        if (mine.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("plugin " + id + " was never installed (its artifact was rejected: "
+                + mine.get(0).reason() + "); removed from plugins:list, nothing to restart");
+        for (Rejection r : mine) {
+            rejected.remove(r.source());
+            if (r.source().startsWith(DEPLOY_PREFIX)) {
+                Path file = deployDir().resolve(r.source().substring(DEPLOY_PREFIX.length()));
+                if (Files.deleteIfExists(file)) {
+                    out.append("\ndeleted ").append(file).append(" (otherwise the deploy folder would reject it again)");
+                }
+            }
+        }
+        LOG.info("plugin {}: rejected artifact forgotten (plugins:uninstall)", id);
+        return out.toString();
     }
 
     // ---- the deploy folder

@@ -150,7 +150,7 @@ public final class RemoteShellServer implements InFlightWork {
             frames.exit(ShellProtocol.USAGE, "no command given\n");
             return;
         }
-        LOG.debug("remote shell: {}", command);
+        LOG.debug("remote shell: {} (arguments not logged)", commandName(command));
         int status;
         try (PrintStream o = new PrintStream(frames.stream('O'), true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(frames.stream('E'), true, StandardCharsets.UTF_8);
@@ -173,6 +173,20 @@ public final class RemoteShellServer implements InFlightWork {
             e.flush();
         }
         frames.exit(status, null);
+    }
+
+    /**
+     * The command's name for the log: never its arguments, which may be a secret
+     * ({@code config:set gateway.auth.token <value>}).
+     */
+    static String commandName(String line) {
+        String first = line.strip().split("\\s+", 2)[0];
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < first.length() && b.length() < 64; i++) {
+            char c = first.charAt(i);
+            b.append(Character.isLetterOrDigit(c) || c == ':' || c == '-' || c == '_' || c == '.' ? c : '?');
+        }
+        return b.toString();
     }
 
     private static String describe(Exception e) {

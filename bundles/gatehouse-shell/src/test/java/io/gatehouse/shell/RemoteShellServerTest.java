@@ -116,6 +116,30 @@ class RemoteShellServerTest {
         assertEquals(0, server.pending(), "nothing in flight after the command");
     }
 
+    /** A command line may hold a secret (config:set gateway.auth.token ...): the log names the command only. */
+    @Test
+    void theLogNeverHoldsACommandsArguments() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RemoteShellServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        ch.qos.logback.classic.Level before = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.TRACE);
+        log.addAppender(seen);
+        try {
+            ShellProtocol.Result r = run(TOKEN, "config:set gateway.auth.token sk_live_in_the_args");
+            assertEquals(0, r.exit(), r.toString());
+            run(TOKEN, "fail sk_live_in_the_args");
+        } finally {
+            log.detachAppender(seen);
+            log.setLevel(before);
+        }
+        assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("config:set")), seen.list.toString());
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : seen.list) {
+            assertTrue(!e.getFormattedMessage().contains("sk_live") && !e.getThreadName().contains("sk_live"), e.toString());
+        }
+        assertEquals("config:set", RemoteShellServer.commandName("  config:set gateway.auth.token x "));
+    }
+
     @Test
     void aFailingCommandExitsOneWithTheReasonOnStderr() throws Exception {
         ShellProtocol.Result r = run(TOKEN, "fail");

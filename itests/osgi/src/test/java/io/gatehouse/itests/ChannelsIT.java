@@ -41,6 +41,8 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.gatehouse.api.channel.ChannelAccounts;
+import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.config.ConfigService;
@@ -154,7 +156,8 @@ class ChannelsIT {
         assertEquals("chat.completion", j.path("object").asText());
         assertTrue(j.path("id").asText().startsWith("chatcmpl-"), r.body());
         assertTrue(j.path("created").isNumber());
-        assertEquals("echo", j.path("model").asText());
+        // the model the client asked for, as the streamed chunks say (never the provider's name: "echo")
+        assertEquals("gatehouse", j.path("model").asText());
         JsonNode choice = j.path("choices").get(0);
         assertEquals(0, choice.path("index").asInt());
         assertEquals("assistant", choice.path("message").path("role").asText());
@@ -194,6 +197,7 @@ class ChannelsIT {
         for (String d : data.subList(0, data.size() - 1)) {
             JsonNode c = Gatehouse.JSON.readTree(d);
             assertEquals("chat.completion.chunk", c.path("object").asText(), d);
+            assertEquals("gatehouse", c.path("model").asText(), "the plain reply's model: " + d);
             JsonNode choice = c.path("choices").get(0);
             if (choice.path("delta").has("content") && !choice.path("delta").path("content").asText().isEmpty()) {
                 content.append(choice.path("delta").path("content").asText());
@@ -216,6 +220,73 @@ class ChannelsIT {
         assertEquals("list", j.path("object").asText());
         assertEquals("gatehouse", j.path("data").get(0).path("id").asText());
         assertEquals("model", j.path("data").get(0).path("object").asText());
+    }
+
+    /** A disabled openai channel lists no models: 503 as for its chat completions, and the list is back once enabled. */
+    @Test
+    void openaiModelsOnlyWhileTheChannelRuns(LauncherServices launcher) throws Exception {
+        config.set("channels.openai", Map.of("enabled", false), "itest");
+        Poll.until("openai stopped", () -> channels(launcher), l -> !"running".equals(state(l, "openai")));
+        Http.Response off = Http.get(launcher.gatewaySocket().port(), "/v1/models");
+        assertEquals(503, off.status(), off.body());
+        assertTrue(off.body().contains("channel_unavailable") && !off.body().contains("\"data\""), off.body());
+
+        config.set("channels.openai.enabled", true, "itest");
+        Poll.until("openai running", () -> channels(launcher), l -> "running".equals(state(l, "openai")));
+        Http.Response on = Http.get(launcher.gatewaySocket().port(), "/v1/models");
+        assertEquals(200, on.status(), on.body());
+    }
+
+    /** A channel whose start fails with its credentials in the error (a Bot API URL) shows none in channels:list. */
+    @Test
+    void aChannelsErrorShowsNoCredentials(LauncherServices launcher) throws Exception {
+        String token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
+        class Failing implements ChannelAdapter, ChannelAccounts {
+            @Override
+            public String id() {
+                return "itest-secret-fail";
+            }
+
+            @Override
+            public List<Map<String, Object>> accounts() {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put(ChannelAccounts.ACCOUNT_ID, "ops");
+                row.put(ChannelAccounts.STATE, "failed");
+                row.put(ChannelAccounts.LAST_ERROR, "getUpdates: https://api.telegram.org/bot" + token + "/getUpdates refused");
+                row.put("botToken", token); // an adapter breaking its promise
+                return List.of(row);
+            }
+
+            @Override
+            public void start(Map<String, Object> channelConfig, MessageSink sink) {
+                throw new IllegalStateException("HTTP 401 from https://api.telegram.org/bot" + token + "/getMe");
+            }
+
+            @Override
+            public void stop() {
+            }
+        }
+        ChannelAdapter failing = new Failing();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(ChannelAdapter.CHANNEL_ID, "itest-secret-fail");
+        props.put("gatehouse.channel.defaultEnabled", "true");
+        ServiceRegistration<ChannelAdapter> reg = FrameworkUtil.getBundle(ChannelsIT.class).getBundleContext()
+                .registerService(ChannelAdapter.class, failing, props);
+        try {
+            List<Map<String, Object>> rows = Poll.until("the channel failed", () -> channels(launcher),
+                    l -> "failed".equals(state(l, "itest-secret-fail")));
+            String error = String.valueOf(row(rows, "itest-secret-fail").get("lastError"));
+            assertTrue(error.contains("api.telegram.org/bot<redacted>/getMe"), error);
+            assertTrue(String.valueOf(row(rows, "itest-secret-fail").get("accounts")).contains("bot<redacted>/getUpdates"), rows.toString());
+            ShellProtocol.Result text = Shell.run(launcher.adminSocket().port(), launcher.adminToken(), "channels:list");
+            assertEquals(0, text.exit(), text.toString());
+            assertTrue(text.out().contains("itest-secret-fail"), text.out());
+            for (String shown : List.of(rows.toString(), text.out() + text.err())) {
+                assertFalse(shown.contains(token) || shown.contains("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"), shown);
+            }
+        } finally {
+            reg.unregister();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -81,11 +82,44 @@ public record GatewayHome(Path root) {
         return runDir().resolve("gatehouse.pid");
     }
 
-    /** Creates {@code data/} and its sub folders on first start. */
+    /**
+     * Creates {@code data/} and its sub folders on first start. {@code data/} holds secrets (the admin
+     * token, the last good config, Config Admin's copy of it): it is the owner's only (0700), also
+     * when an earlier start or another tool created it more open.
+     */
     public void createDataDirs() throws IOException {
-        for (Path p : new Path[] {data(), logDir(), runDir(), data().resolve("sessions"), data().resolve("index"),
-                deploy()}) {
+        Files.createDirectories(data());
+        ownerOnly(data());
+        for (Path p : new Path[] {logDir(), runDir(), data().resolve("sessions"), data().resolve("index"), deploy()}) {
             Files.createDirectories(p);
+        }
+    }
+
+    private static void ownerOnly(Path dir) throws IOException {
+        try {
+            if (!Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: nothing to tighten
+        }
+    }
+
+    /**
+     * Why the config file is too open, or null: it may hold tokens and keys, so only its owner should
+     * read it (the distribution ships it 0600; an editor or a copy may have changed that).
+     */
+    public String configPermissionProblem() {
+        Path f = configFile();
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(f);
+            boolean others = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
+            return others ? f + " is readable or writable by other users (" + PosixFilePermissions.toString(perms)
+                    + ") and may hold secrets: chmod 600 " + f : null;
+        } catch (java.nio.file.NoSuchFileException missing) {
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 

@@ -62,6 +62,10 @@ public final class Launcher implements LauncherControl {
         this.console = console;
         home.createDataDirs();
         home.adminToken(); // created on first start, read by the shell bundle
+        String exposed = home.configPermissionProblem();
+        if (exposed != null) {
+            LOG.warn("{}", exposed);
+        }
         this.pluginStore = new PluginStoreFiles(home.data().resolve("plugins"));
         this.generations = new FrameworkGeneration(home, console, this, pluginStore);
         this.rollback = new PluginRollback(pluginStore);

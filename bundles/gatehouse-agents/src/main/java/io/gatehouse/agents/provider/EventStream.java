@@ -206,7 +206,7 @@ final class EventStream {
             String t = bytes.toString(StandardCharsets.UTF_8).strip();
             boolean retryable = status == 429 || status >= 500;
             throw new AttemptException("HTTP " + status + " from " + uri + (t.isEmpty() ? "" : ": "
-                    + OpenAiCompatibleProvider.errorText(t)), retryable, retryAfter, null);
+                    + io.gatehouse.support.secrets.Secrets.scrub(OpenAiCompatibleProvider.errorText(t))), retryable, retryAfter, null);
         }
     }
 
@@ -341,7 +341,7 @@ final class EventStream {
             }
             if (chunk.get("error") != null) {
                 throw new StreamError("the server reported an error in the stream: "
-                        + OpenAiCompatibleProvider.errorText(JSON.writeValueAsString(chunk)), null);
+                        + io.gatehouse.support.secrets.Secrets.scrub(OpenAiCompatibleProvider.errorText(JSON.writeValueAsString(chunk))), null);
             }
             if (chunk.get("choices") instanceof List<?> choices && !choices.isEmpty() && choices.get(0) instanceof Map<?, ?> c0
                     && c0.get("delta") instanceof Map<?, ?> delta) {

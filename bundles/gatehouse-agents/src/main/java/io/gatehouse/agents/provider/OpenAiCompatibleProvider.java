@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.api.agent.ModelProvider;
 import io.gatehouse.api.agent.ModelReply;
 import io.gatehouse.api.agent.ModelRequest;
+import io.gatehouse.support.secrets.Secrets;
 
 /**
  * Any server speaking OpenAI's chat completions API (OpenAI, vLLM, llama.cpp server, Ollama's
@@ -197,7 +198,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             }
             requestBody = new ReleasableBody(JSON.writeValueAsBytes(body));
             result.whenComplete((r, e) -> requestBody.release()); // no attempt follows: the bytes may go
-            uri = URI.create(baseUrl + "/chat/completions");
+            uri = endpoint(baseUrl); // a malformed baseUrl is refused without quoting it (credentials)
             shown = redacted(uri);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofMillis(Math.max(1, timeout)))
@@ -264,7 +265,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                     return;
                 }
                 if (!e.retryable || emitted || attempt >= maxRetries || isCancelled()) {
-                    result.completeExceptionally(new IOException(e.getMessage() + (attempt > 0 ? " (after " + (attempt + 1)
+                    result.completeExceptionally(new IOException(Secrets.scrub(e.getMessage()) + (attempt > 0 ? " (after " + (attempt + 1)
                             + " attempts)" : ""), e.getCause()));
                     return;
                 }
@@ -388,9 +389,33 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             return null;
         }
         if (e instanceof IOException) {
-            return new AttemptException("cannot reach " + uri + ": " + e, true, 0, e);
+            return new AttemptException("cannot reach " + uri + ": " + Secrets.scrub(String.valueOf(e)), true, 0, e);
         }
         return null;
+    }
+
+    /**
+     * The endpoint of a {@code baseUrl}. A malformed URL is refused without its text: it may hold
+     * credentials ({@code http://user:password@host}), and the error reaches the log, the client and the
+     * transcript (where the caller names the provider).
+     */
+    static URI endpoint(String baseUrl) {
+        URI uri;
+        try {
+            uri = URI.create(baseUrl + "/chat/completions");
+        } catch (IllegalArgumentException e) {
+            String reason = e.getCause() instanceof java.net.URISyntaxException u ? u.getReason() + " at index " + u.getIndex() : "malformed";
+            throw new IllegalArgumentException("baseUrl is not a valid URL (" + reason + ")");
+        }
+        // the HTTP client's own refusal ("unsupported URI <the whole URL>") would quote it
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("baseUrl is not an http(s) URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("baseUrl names no valid host");
+        }
+        return uri;
     }
 
     /** The URI without user info and query, for messages (credentials never show). */

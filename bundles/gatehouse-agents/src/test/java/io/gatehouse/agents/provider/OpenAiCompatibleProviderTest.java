@@ -1,6 +1,7 @@
 package io.gatehouse.agents.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -275,6 +276,34 @@ class OpenAiCompatibleProviderTest {
         Exception e = assertThrows(IOException.class, () -> complete(PROMPT, o, d -> { }));
         assertTrue(e.getMessage().startsWith("cannot reach http://127.0.0.1:" + port) && e.getMessage().contains("after 2 attempts"),
                 e.getMessage());
+    }
+
+    /** A password written into baseUrl reaches no error (the caller adds the provider's name, the log and the client take the message). */
+    @Test
+    void urlCredentialsAreInNoError() throws Exception {
+        int port = server.getAddress().getPort();
+        failuresLeft.set(100);
+        failStatus.set(503);
+        Exception e = assertThrows(IOException.class, () -> complete(PROMPT,
+                options("baseUrl", "http://alice:pw-in-url@127.0.0.1:" + port + "/v1", "maxRetries", 1), d -> { }));
+        assertTrue(e.getMessage().contains("HTTP 503 from http://127.0.0.1:" + port + "/v1/chat/completions"), e.getMessage());
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        List<String> messages = new ArrayList<>(List.of(" -> " + e.getMessage()));
+        for (String url : List.of("http://alice:pw-in-url@127.0.0.1:" + closed + "/v1", "http://alice:pw-in-url@ho st/v1",
+                "http://alice:pw-in-url@bad_host/v1", "ftp://alice:pw-in-url@127.0.0.1/v1", "alice:pw-in-url@127.0.0.1/v1")) {
+            Exception x = assertThrows(Exception.class, () -> complete(PROMPT, options("baseUrl", url, "maxRetries", 0), d -> { }));
+            for (Throwable t = x; t != null; t = t.getCause()) {
+                messages.add(url + " -> " + t);
+            }
+        }
+        for (String m : messages) {
+            assertFalse(m.substring(m.indexOf(" -> ") + 1).contains("pw-in-url"), m);
+        }
+        assertEquals("http://127.0.0.1:8080/v1/chat/completions", OpenAiCompatibleProvider.redacted(
+                java.net.URI.create("http://u:p@127.0.0.1:8080/v1/chat/completions?key=abc")).toString());
     }
 
     @Test

@@ -154,12 +154,38 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 error(resp, 405, "use GET", "invalid_request_error", "method_not_allowed");
                 return;
             }
-            models(resp);
+            listModels(req, resp);
         } else if ("POST".equals(req.getMethod())) {
             chatCompletions(req, resp, bytes);
         } else {
             error(resp, 405, "use POST", "invalid_request_error", "method_not_allowed");
         }
+    }
+
+    /**
+     * The model list answers only while the channel runs, as chat completions do: during a restart it
+     * waits for the next start (no thread held); while the channel is disabled it is a 503.
+     */
+    private void listModels(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (gate.isOpen()) {
+            models(resp);
+            return;
+        }
+        AsyncContext async = req.startAsync();
+        async.setTimeout(START_WAIT_MS + 5_000);
+        gate.sink(START_WAIT_MS).whenComplete((sink, e) -> {
+            try {
+                if (e != null) {
+                    error(resp, 503, "the openai channel is not running", "server_error", "channel_unavailable");
+                } else {
+                    models(resp);
+                }
+            } catch (IOException | RuntimeException x) {
+                LOG.debug("openai models: client gone: {}", x.toString());
+            } finally {
+                async.complete();
+            }
+        });
     }
 
     private void models(HttpServletResponse resp) throws IOException {
@@ -419,7 +445,6 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 if (broken) {
                     return;
                 }
-                String m = reply.model() != null && !reply.model().isBlank() ? reply.model() : model;
                 String text = reply.text() == null ? "" : reply.text();
                 if (stream) {
                     streamHeaders();
@@ -441,7 +466,9 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                     body.put("id", id);
                     body.put("object", "chat.completion");
                     body.put("created", created);
-                    body.put("model", m);
+                    // the model the client asked for (or the first listed), as in every streamed chunk; the
+                    // provider and model that answered are in the session transcript
+                    body.put("model", model);
                     body.put("choices", List.of(choice));
                     body.put("usage", usage);
                     json(200, body);

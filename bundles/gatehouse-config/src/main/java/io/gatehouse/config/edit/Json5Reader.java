@@ -170,9 +170,6 @@ final class Json5Reader {
         if (c < 0) {
             return "end of input";
         }
-        if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0xFEFF) {
-            return Json5Scanner.describe(c);
-        }
-        return "'" + (char) c + "'";
+        return Json5Scanner.kind(c); // a letter or digit may start a secret: its kind, never its text
     }
 }

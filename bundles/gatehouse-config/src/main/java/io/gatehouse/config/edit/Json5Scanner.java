@@ -167,7 +167,7 @@ final class Json5Scanner {
                 }
                 return (char) code;
             default:
-                throw error(at, "invalid escape \\" + e);
+                throw error(at, "invalid escape: a backslash before " + kind(e) + " (write \\\\ for a backslash)");
         }
     }
 
@@ -212,8 +212,8 @@ final class Json5Scanner {
                 case "Infinity":
                     return Double.POSITIVE_INFINITY;
                 default:
-                    throw error(start, "unrecognised value '" + word
-                            + "' (strings must be quoted; values are true, false, null, numbers, strings, objects, arrays)");
+                    throw error(start, "unrecognised value: " + bareWord(word)
+                            + " (strings must be quoted; values are true, false, null, numbers, strings, objects, arrays)");
             }
         }
         boolean negative = c == '-';
@@ -224,7 +224,7 @@ final class Json5Scanner {
                 if (word.equals("Infinity") || word.equals("INF")) {
                     return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
                 }
-                throw error(start, "unrecognised value '" + text.substring(start, pos) + "'");
+                throw error(start, "unrecognised value: " + bareWord(text.substring(start, pos)));
             }
         }
         return number(start, negative);
@@ -305,5 +305,52 @@ final class Json5Scanner {
 
     static String describe(int c) {
         return String.format("U+%04X", c);
+    }
+
+    /**
+     * What a bare word is, without its text: it may be a secret written without quotes, and parse
+     * errors reach the log, the history and gateway:status. A near miss of a keyword is named.
+     */
+    static String bareWord(String word) {
+        String bare = word.startsWith("+") || word.startsWith("-") ? word.substring(1) : word;
+        for (String keyword : java.util.List.of("true", "false", "null", "NaN", "Infinity")) {
+            if (!bare.equals(keyword) && bare.length() <= keyword.length() + 2 && distance(bare.toLowerCase(java.util.Locale.ROOT),
+                    keyword.toLowerCase(java.util.Locale.ROOT)) <= 2) {
+                return "a bare word (did you mean " + keyword + "?)";
+            }
+        }
+        return "a bare word of " + word.length() + (word.length() == 1 ? " character" : " characters");
+    }
+
+    /** The kind of a character, for messages that must not show text: a letter, a digit, or the symbol itself. */
+    static String kind(int c) {
+        if (Character.isLetter(c)) {
+            return "a letter";
+        }
+        if (Character.isDigit(c)) {
+            return "a digit";
+        }
+        if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0xFEFF || c > 0x7E) {
+            return describe(c);
+        }
+        return "'" + (char) c + "'";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

@@ -120,20 +120,20 @@ class Json5ReaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
         `{\n  gateway: {\n    port: 1,\n`  | 4:1  | the object opened at 2:12 is not closed
-        `{ a: 1 b: 2 }`                 | 1:8  | expected ',' or '}' after the value of 'a' but found 'b'
+        `{ a: 1 b: 2 }`                 | 1:8  | expected ',' or '}' after the value of 'a' but found a letter
         `{ a: 01 }`                     | 1:6  | leading zeros
         `{ a: -01 }`                    | 1:7  | leading zeros
         `{ a: 'x }`                     | 1:6  | unterminated string
         `{ a: "x\ny" }`                 | 1:6  | a string cannot span lines
         `{ a: "x\ty" }`                 | 1:8  | control character U+0009 must be escaped
-        `{ a: "\\x" }`                  | 1:7  | invalid escape \\x
+        `{ a: "\\x" }`                  | 1:7  | invalid escape: a backslash before a letter
         `{ a: "\\u12G4" }`              | 1:11 | \\u must be followed by 4 hex digits
-        `{ a: tru }`                    | 1:6  | unrecognised value 'tru'
-        `{ a: truex }`                  | 1:6  | unrecognised value 'truex'
-        `{ a: INF }`                    | 1:6  | unrecognised value 'INF'
-        `{ a: +NaN }`                   | 1:6  | unrecognised value '+NaN'
-        `{ a: -Inf }`                   | 1:6  | unrecognised value '-Inf'
-        `{ a: unquoted }`               | 1:6  | unrecognised value 'unquoted'
+        `{ a: tru }`                    | 1:6  | unrecognised value: a bare word (did you mean true?)
+        `{ a: truex }`                  | 1:6  | unrecognised value: a bare word (did you mean true?)
+        `{ a: INF }`                    | 1:6  | unrecognised value: a bare word of 3 characters
+        `{ a: +NaN }`                   | 1:6  | unrecognised value: a bare word of 4 characters
+        `{ a: -Inf }`                   | 1:6  | unrecognised value: a bare word of 4 characters
+        `{ a: unquoted }`               | 1:6  | unrecognised value: a bare word of 8 characters
         `{ a: 1,\n  a: 2 }`             | 2:3  | duplicate key 'a' (first at 1:3)
         `{ "a": 1, a: 2 }`              | 1:11 | duplicate key 'a' (first at 1:3)
         `{ a: 1 /* x }`                 | 1:8  | unterminated /* comment
@@ -150,10 +150,10 @@ class Json5ReaderTest {
         `{ a: - }`                      | 1:7  | expected a digit
         `{ a: 1e }`                     | 1:8  | an exponent must have digits
         `{ a: 1e+ }`                    | 1:9  | an exponent must have digits
-        `{ a: 0x10 }`                   | 1:7  | expected ',' or '}' after the value of 'a' but found 'x'
+        `{ a: 0x10 }`                   | 1:7  | expected ',' or '}' after the value of 'a' but found a letter
         `{ a: 1.5.3 }`                  | 1:9  | expected ',' or '}' after the value of 'a' but found '.'
         `{ a.b: 1 }`                    | 1:4  | expected ':' after key 'a' but found '.'
-        `{ a 1 }`                       | 1:5  | expected ':' after key 'a' but found '1'
+        `{ a 1 }`                       | 1:5  | expected ':' after key 'a' but found a digit
         `{ a: 'x' 'y' }`                | 1:10 | expected ',' or '}' after the value of 'a' but found '''
         `{ a: }`                        | 1:6  | expected a value but found '}'
         `{ a:`                          | 1:5  | expected a value but found end of input

@@ -22,6 +22,8 @@ public final class OpenAiEmbeddings implements Embedder {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String key;
     private final URI endpoint;
+    /** The endpoint as errors and status show it: without user-info (a password written into baseUrl). */
+    private final String shown;
     private final String model;
     private final String apiKey;
     private final Map<String, String> headers;
@@ -32,8 +34,9 @@ public final class OpenAiEmbeddings implements Embedder {
     public OpenAiEmbeddings(String baseUrl, String model, String apiKey, Map<String, String> headers, int timeoutMs,
             int batchSize) {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.endpoint = URI.create(base + "/embeddings");
-        this.key = "openai:" + model + "@" + baseUrl;
+        this.endpoint = endpoint(base);
+        this.shown = withoutUserInfo(endpoint.toString());
+        this.key = keyOf(model, baseUrl);
         this.model = model;
         this.apiKey = apiKey;
         this.headers = Map.copyOf(headers);
@@ -72,17 +75,17 @@ public final class OpenAiEmbeddings implements Embedder {
             rs = http.send(rq.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("embedding request to " + endpoint + " interrupted");
+            throw new IOException("embedding request to " + shown + " interrupted");
         } catch (IOException e) {
-            throw new IOException("embedding request to " + endpoint + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            String why = e.getMessage() == null ? "" : " " + e.getMessage().replace(endpoint.toString(), shown);
+            throw new IOException("embedding request to " + shown + " failed: " + e.getClass().getSimpleName() + why);
         }
         if (rs.statusCode() / 100 != 2) {
-            throw new IOException("embedding request to " + endpoint + " failed: HTTP " + rs.statusCode() + errorOf(rs.body()));
+            throw new IOException("embedding request to " + shown + " failed: HTTP " + rs.statusCode() + errorOf(rs.body()));
         }
         JsonNode data = JSON.readTree(rs.body()).path("data");
         if (!data.isArray() || data.size() != input.size()) {
-            throw new IOException("embedding response of " + endpoint + " has " + (data.isArray() ? data.size() : 0)
+            throw new IOException("embedding response of " + shown + " has " + (data.isArray() ? data.size() : 0)
                     + " vectors for " + input.size() + " inputs");
         }
         float[][] vectors = new float[input.size()][];
@@ -91,7 +94,7 @@ public final class OpenAiEmbeddings implements Embedder {
             int at = d.has("index") ? d.get("index").asInt() : i;
             JsonNode e = d.path("embedding");
             if (at < 0 || at >= vectors.length || !e.isArray() || e.isEmpty()) {
-                throw new IOException("embedding response of " + endpoint + " has a malformed entry " + i);
+                throw new IOException("embedding response of " + shown + " has a malformed entry " + i);
             }
             float[] v = new float[e.size()];
             for (int k = 0; k < v.length; k++) {
@@ -102,11 +105,49 @@ public final class OpenAiEmbeddings implements Embedder {
         List<float[]> out = new ArrayList<>();
         for (float[] v : vectors) {
             if (v == null) {
-                throw new IOException("embedding response of " + endpoint + " misses a vector");
+                throw new IOException("embedding response of " + shown + " misses a vector");
             }
             out.add(v);
         }
         return out;
+    }
+
+    /** {@code <baseUrl>/embeddings}; a malformed baseUrl is refused without quoting it (it may hold a password). */
+    private static URI endpoint(String base) {
+        try {
+            URI uri = new URI(base + "/embeddings");
+            if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                throw new IllegalArgumentException("baseUrl is not an http(s) URL with a host");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("baseUrl is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
+    }
+
+    /**
+     * What the vectors are made with ({@code openai:<model>@<baseUrl>}), as the index records it and memory
+     * status shows it: the baseUrl without user-info (a password written into it is no part of it).
+     */
+    public static String keyOf(String model, String baseUrl) {
+        return "openai:" + model + "@" + withoutUserInfo(baseUrl);
+    }
+
+    /** A URL without its user-info ({@code http://user:pw@host/v1} is {@code http://host/v1}); other text unchanged. */
+    static String withoutUserInfo(String url) {
+        int s = url.indexOf("://");
+        if (s < 0) {
+            return url;
+        }
+        int end = url.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = url.indexOf(c, s + 3);
+            if (i >= 0) {
+                end = Math.min(end, i);
+            }
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        return at > s ? url.substring(0, s + 3) + url.substring(at + 1) : url;
     }
 
     /** The server's error message (short), which never holds our credentials. */

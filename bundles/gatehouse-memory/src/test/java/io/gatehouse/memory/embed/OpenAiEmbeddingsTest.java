@@ -88,6 +88,30 @@ class OpenAiEmbeddingsTest {
         assertFalse(e.getMessage().contains("memory"), e.getMessage());
     }
 
+    /** A password in baseUrl reaches no error, and not the embedder key that memory status shows and the index keeps. */
+    @Test
+    void urlCredentialsAreInNoErrorAndNotInTheKey() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        OpenAiEmbeddings closed = new OpenAiEmbeddings("http://alice:pw-mem-1@127.0.0.1:" + port + "/v1", "m", "sk-test-secret", Map.of(),
+                2_000, 8);
+        IOException e = assertThrows(IOException.class, () -> closed.embed(List.of("x")));
+        assertTrue(e.getMessage().contains("http://127.0.0.1:" + port + "/v1/embeddings"), e.getMessage());
+        assertFalse(e.getMessage().contains("pw-mem-1") || closed.key().contains("pw-mem-1"), e.getMessage() + " / " + closed.key());
+        status = 401;
+        OpenAiEmbeddings refused = new OpenAiEmbeddings("http://alice:pw-mem-1@127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                "m", "sk-test-secret", Map.of(), 2_000, 8);
+        IOException r = assertThrows(IOException.class, () -> refused.embed(List.of("x")));
+        assertFalse(r.getMessage().contains("pw-mem-1"), r.getMessage());
+        assertEquals("openai:m@http://127.0.0.1:9/v1/", OpenAiEmbeddings.keyOf("m", "http://alice:p@ss@127.0.0.1:9/v1/"));
+        assertEquals("openai:m@https://api.openai.com/v1", OpenAiEmbeddings.keyOf("m", "https://api.openai.com/v1"), "unchanged without user-info");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new OpenAiEmbeddings("http://alice:pw-mem-1@ho st/v1", "m", null, Map.of(), 2_000, 8));
+        assertFalse(bad.getMessage().contains("pw-mem-1"), bad.getMessage());
+    }
+
     @Test
     void anUnreachableEndpointIsAClearError() {
         OpenAiEmbeddings c = new OpenAiEmbeddings("http://127.0.0.1:1/v1", "m", "sk-test-secret", Map.of(), 2_000, 8);

@@ -2,6 +2,8 @@ package io.gatehouse.support.json5;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -93,11 +95,13 @@ public final class Json5 {
                 throw new Json5Exception(Math.max(1, at.getLineNr()), Math.max(1, at.getColumnNr()), reason, e);
             } catch (JsonProcessingException e) {
                 JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+                // Not chained: the parser's own message quotes the offending token, which may be a secret
+                // written without quotes; the reason names its kind instead (see safeReason).
                 throw new Json5Exception(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-                        e.getOriginalMessage(), e);
+                        safeReason(e.getOriginalMessage()), null);
             }
         } catch (java.io.IOException e) {
-            throw new Json5Exception(0, 0, "cannot parse: " + e.getMessage(), e);
+            throw new Json5Exception(0, 0, "cannot parse: " + e.getClass().getSimpleName(), null);
         }
         if (root == null || root.isMissingNode()) {
             // An empty or comment-only file is what a writer leaves between truncating and writing:
@@ -109,6 +113,57 @@ public final class Json5 {
                     + root.getNodeType().name().toLowerCase(Locale.ROOT), null);
         }
         return root;
+    }
+
+    private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '(.*?)': (.*)$", Pattern.DOTALL);
+    private static final Pattern UNEXPECTED_CHAR = Pattern.compile("Unexpected character \\('(.{1,2})' \\(code (\\d+)\\)\\)");
+    private static final Pattern CHAR_ESCAPE = Pattern.compile("Unrecognized character escape '(.{1,2})' \\(code (\\d+)\\)");
+    private static final Pattern NUMERIC = Pattern.compile("Numeric value \\((.*?)\\) out of range");
+    private static final Pattern INVALID_NUMERIC = Pattern.compile("(Invalid numeric value: [^']*)'[^']*'");
+    private static final String STRUCTURAL = "{}[]:,\"'/#";
+
+    /**
+     * The parser's message without the text of what it read: parse errors reach the log, the reload
+     * history and gateway:status, and a secret written without quotes ({@code token: sk_live_...}) is
+     * exactly the token the parser stops at. The kind of token stays (a bare word of N characters, a
+     * letter, a digit; structural characters such as {@code '}'} are shown as they are).
+     */
+    public static String safeReason(String message) {
+        if (message == null) {
+            return "not valid JSON5";
+        }
+        String m = message;
+        Matcher t = UNRECOGNIZED_TOKEN.matcher(m);
+        if (t.matches()) {
+            m = "unrecognized token (a bare word of " + t.group(1).length() + " characters; text values need quotes): "
+                    + t.group(2);
+        }
+        Matcher c = UNEXPECTED_CHAR.matcher(m);
+        StringBuilder b = new StringBuilder();
+        while (c.find()) {
+            String ch = c.group(1);
+            String kind = ch.length() == 1 && STRUCTURAL.indexOf(ch.charAt(0)) >= 0 ? "'" + ch + "'" : kindOf(Integer.parseInt(c.group(2)));
+            c.appendReplacement(b, Matcher.quoteReplacement("Unexpected character (" + kind + ")"));
+        }
+        c.appendTail(b);
+        m = b.toString();
+        m = CHAR_ESCAPE.matcher(m).replaceAll("Unrecognized character escape (a backslash before a character that cannot follow it)");
+        m = NUMERIC.matcher(m).replaceAll("Numeric value out of range");
+        m = INVALID_NUMERIC.matcher(m).replaceAll("$1(value not shown)");
+        return m;
+    }
+
+    private static String kindOf(int code) {
+        if (Character.isLetter(code)) {
+            return "a letter";
+        }
+        if (Character.isDigit(code)) {
+            return "a digit";
+        }
+        if (Character.isISOControl(code) || Character.isWhitespace(code)) {
+            return String.format("U+%04X", code);
+        }
+        return "a symbol";
     }
 
     /** {@link #readObject} as plain Java values (Map, List, String, Number, Boolean, null). */

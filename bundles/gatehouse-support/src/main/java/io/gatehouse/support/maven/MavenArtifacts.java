@@ -163,7 +163,10 @@ public final class MavenArtifacts {
         Coordinates c = parse(coordinates);
         Path file = c.pathIn(repository);
         if (!Files.isRegularFile(file)) {
-            throw new FileNotFoundException(coordinates + ": not in the local Maven repository (looked at " + file + ")");
+            // `mvn package` builds into the project's target/ only: say both ways to get the artifact in
+            throw new FileNotFoundException(coordinates + ": not in the local Maven repository (looked at " + file
+                    + "); put it there with `mvn install` in its project, or install the jar file itself: plugins:install <path to "
+                    + file.getFileName() + ">");
         }
         return file;
     }

@@ -56,7 +56,8 @@ class MavenArtifactsTest {
         FileNotFoundException e = assertThrows(FileNotFoundException.class,
                 () -> MavenArtifacts.resolve("mvn:com.example/hello/2.0.0", dir));
         assertEquals("mvn:com.example/hello/2.0.0: not in the local Maven repository (looked at "
-                + dir.resolve("com/example/hello/2.0.0/hello-2.0.0.jar") + ")", e.getMessage());
+                + dir.resolve("com/example/hello/2.0.0/hello-2.0.0.jar") + "); put it there with `mvn install` in its project, "
+                + "or install the jar file itself: plugins:install <path to hello-2.0.0.jar>", e.getMessage());
     }
 
     @Test

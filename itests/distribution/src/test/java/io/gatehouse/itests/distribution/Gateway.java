@@ -27,10 +27,47 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * One gateway home copied from the built distribution, driven through {@code bin/gatehouse} like an
  * operator would. Every instance has its own home and port, so several can run side by side.
+ *
+ * <p>Homes come from the distribution archive ({@code runtime/target/gatehouse.tar.gz}), unpacked once
+ * per test run into a folder of this module: never from {@code runtime/target/gatehouse/}, where an
+ * operator following the README runs the gateway, drops plugins into {@code deploy/} and leaves
+ * {@code data/} behind.
  */
 final class Gateway implements AutoCloseable {
+    /** The folder the README runs from (tests only plant files there to prove they never use it). */
     static final Path DISTRIBUTION = Path.of(System.getProperty("gatehouse.distribution", "../../runtime/target/gatehouse"));
+    static final Path ARCHIVE = Path.of(System.getProperty("gatehouse.distribution.archive", "../../runtime/target/gatehouse.tar.gz"));
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The archive unpacked, once per test run (file modes kept: they are part of what is tested). */
+    static final class Pristine {
+        static final Path HOME = unpack(Path.of(System.getProperty("gatehouse.pristine", "target/pristine-distribution")));
+
+        private static Path unpack(Path dir) {
+            if (!Files.isRegularFile(ARCHIVE)) {
+                throw new IllegalStateException("build the distribution first: " + ARCHIVE.toAbsolutePath());
+            }
+            try {
+                deleteTree(dir);
+                Files.createDirectories(dir);
+                Process tar = new ProcessBuilder("tar", "-xzpf", ARCHIVE.toAbsolutePath().toString(), "-C", dir.toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                    throw new IllegalStateException("cannot unpack " + ARCHIVE + ": " + out);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (!Files.isExecutable(dir.resolve("bin/gatehouse"))) {
+                throw new IllegalStateException(ARCHIVE + " has no executable bin/gatehouse");
+            }
+            return dir;
+        }
+    }
 
     final Path home;
     private Process foreground;
@@ -39,21 +76,26 @@ final class Gateway implements AutoCloseable {
         this.home = home;
     }
 
-    /** Copies the distribution into {@code dir} and sets a free loopback port. */
+    /** Copies the pristine distribution into {@code dir} and sets a free loopback port. */
     static Gateway copyInto(Path dir) throws IOException {
-        if (!Files.isExecutable(DISTRIBUTION.resolve("bin/gatehouse"))) {
-            throw new IllegalStateException("build the distribution first: " + DISTRIBUTION.toAbsolutePath());
-        }
-        copyTree(DISTRIBUTION, dir);
+        copyTree(Pristine.HOME, dir);
         Gateway g = new Gateway(dir);
         g.writeConfig("{ gateway: { bind: 'loopback', port: " + freePort() + ", reload: { deferralTimeoutMs: 10000 } } }");
         return g;
     }
 
+    /** Replaces etc/gatehouse.json as an editor does (temp file renamed over it), keeping its permissions. */
     void writeConfig(String json5) throws IOException {
+        Path file = home.resolve("etc/gatehouse.json");
         Path tmp = home.resolve("etc/gatehouse.json.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, json5);
-        Files.move(tmp, home.resolve("etc/gatehouse.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.exists(file)) {
+            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** {@code bin/gatehouse run} as a child process. */
@@ -251,6 +293,17 @@ final class Gateway implements AutoCloseable {
             return in.readAllBytes();
         } catch (IOException e) {
             return new byte[0];
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
