@@ -3,15 +3,17 @@
 # files (bench/memory/MemoryBench.java), then the gateway's RSS with the local model loaded (the
 # distribution in runtime/target/gatehouse). See docs/benchmarks.md.
 #
-#   bench/memory.sh [--small N] [--large N] [--chunk-files N] [--embed-chunks N] [--searches N] [--no-rss] [--keep]
+#   bench/memory.sh [--small N] [--large N] [--chunk-files N] [--search-tokens N] [--embed-chunks N] [--searches N] [--only P] [--vocab V] [--no-rss] [--keep]
 #
 #   --small N          files of the first keyword index (default 1000)
 #   --large N          files of the second keyword index and of the rebuild (default 10000)
 #   --chunk-files N    files of the search index (default 10000)
-#   --search-tokens N  chunk size of the search index (default 130: ~100,000 chunks from 10,000 files)
+#   --search-tokens N  chunk size of the search index (default 180: ~100,000 chunks from 10,000 files)
 #   --embed-chunks N   chunks embedded by the local model for its throughput (default 300)
 #   --searches N       searches per kind (default 1000)
 #   --only PHASES      comma-separated subset of index,embed,search,rebuild (default all)
+#   --vocab V          uniform (default: 100 words, each in most chunks, the worst case for BM25) or zipf
+#                      (Zipf over 20,100 words; queries of two content words)
 #   --no-rss           skip the distribution's RSS
 #   --keep             keep the temp dir (generated files, indexes)
 #
@@ -25,10 +27,10 @@ rss=1
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches|--only) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
+    --small|--large|--chunk-files|--search-tokens|--embed-chunks|--searches|--only|--vocab) args+=("$1" "${2:?$1 needs a number}"); shift 2 ;;
     --no-rss) rss=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memory.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done

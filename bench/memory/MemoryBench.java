@@ -38,6 +38,12 @@ public final class MemoryBench {
             + "dashboard metric trace log level debug warning error retry timeout socket port restart drain plugin feature")
             .split(" ");
 
+    /** Corpus: "uniform" (the 100 WORDS, each in ~70% of chunks: a worst case for BM25) or "zipf". */
+    static String vocab = "uniform";
+    /** The zipf corpus: WORDS first (the most frequent), then 20,000 generated words, Zipf (s = 1) over the ranks. */
+    static String[] zipfWords;
+    static double[] zipfCdf;
+
     final Path root;
     final Map<String, Object> results = new LinkedHashMap<>();
     LocalMiniLm model;
@@ -56,14 +62,21 @@ public final class MemoryBench {
         int small = Integer.parseInt(o.getOrDefault("small", "1000"));
         int large = Integer.parseInt(o.getOrDefault("large", "10000"));
         int chunkFiles = Integer.parseInt(o.getOrDefault("chunk-files", "10000"));
-        int searchTokens = Integer.parseInt(o.getOrDefault("search-tokens", "130"));
+        int searchTokens = Integer.parseInt(o.getOrDefault("search-tokens", "180"));
         int embedChunks = Integer.parseInt(o.getOrDefault("embed-chunks", "300"));
         int searches = Integer.parseInt(o.getOrDefault("searches", "1000"));
+        vocab = o.getOrDefault("vocab", "uniform");
+        if (!vocab.equals("uniform") && !vocab.equals("zipf")) {
+            throw new IllegalArgumentException("--vocab uniform|zipf");
+        }
+        b.results.put("vocab", vocab);
         b.model = LocalMiniLm.load(root.resolve("model-data"), 1);
         String only = o.getOrDefault("only", "index,embed,search,rebuild");
         if (only.contains("index")) {
-            b.keywordIndex(small);
-            b.keywordIndex(large);
+            b.keywordIndex(small, "");
+            b.keywordIndex(large, "");
+            // the small index again in the now warm JVM (other files, another index): a gateway that has run a while
+            b.keywordIndex(small, "-warm");
         }
         if (only.contains("embed")) {
             b.embedding(embedChunks);
@@ -97,9 +110,50 @@ public final class MemoryBench {
     static String note(Random r, int i) {
         StringBuilder b = new StringBuilder("# Note " + i + "\n\n");
         while (b.length() < 4096) {
-            b.append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(12) == 0 ? ".\n" : " ");
+            b.append(word(r)).append(r.nextInt(12) == 0 ? ".\n" : " ");
         }
         return b.toString();
+    }
+
+    static String word(Random r) {
+        if (!vocab.equals("zipf")) {
+            return WORDS[r.nextInt(WORDS.length)];
+        }
+        zipf();
+        int k = Arrays.binarySearch(zipfCdf, r.nextDouble());
+        return zipfWords[Math.min(zipfWords.length - 1, k < 0 ? -k - 1 : k)];
+    }
+
+    static synchronized void zipf() {
+        if (zipfWords != null) {
+            return;
+        }
+        Random g = new Random(2024);
+        String[] w = new String[WORDS.length + 20_000];
+        System.arraycopy(WORDS, 0, w, 0, WORDS.length);
+        String consonants = "bcdfghklmnprstvz";
+        String vowels = "aeiou";
+        java.util.Set<String> seen = new java.util.HashSet<>(Arrays.asList(WORDS));
+        for (int i = WORDS.length; i < w.length;) {
+            StringBuilder b = new StringBuilder();
+            for (int k = 2 + g.nextInt(3); k > 0; k--) {
+                b.append(consonants.charAt(g.nextInt(consonants.length()))).append(vowels.charAt(g.nextInt(vowels.length())));
+            }
+            if (seen.add(b.toString())) {
+                w[i++] = b.toString();
+            }
+        }
+        double[] cdf = new double[w.length];
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            sum += 1.0 / (i + 1);
+            cdf[i] = sum;
+        }
+        for (int i = 0; i < cdf.length; i++) {
+            cdf[i] /= sum;
+        }
+        zipfWords = w;
+        zipfCdf = cdf;
     }
 
     /** A bench service over {@code ws}: provider none (words only), or local with the given chunk embedder. */
@@ -195,32 +249,40 @@ public final class MemoryBench {
 
     // ---- phases
 
-    void keywordIndex(int files) throws Exception {
-        Path ws = generate(root.resolve("ws-" + files), files, files);
-        try (Bench b = new Bench(ws, root.resolve("data-kw-" + files), Map.of("provider", "none"))) {
+    void keywordIndex(int files, String tag) throws Exception {
+        Path ws = generate(root.resolve("ws-" + files + tag), files, files + tag.length());
+        try (Bench b = new Bench(ws, root.resolve("data-kw-" + files + tag), Map.of("provider", "none"))) {
             long t0 = System.nanoTime();
             AgentMemory.SyncReport r = b.sync();
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            long fullCpu = syncCpu();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("files", b.status("files"));
             m.put("chunks", b.status("chunks"));
             m.put("ms", ms);
             m.put("filesPerSecond", Math.round(files * 1000.0 / ms));
+            m.put("syncThreadCpuMs", fullCpu / 1_000_000);
             m.put("error", r.error());
+            m.put("mergesSettledAfterMs", settle(b));
             // one changed file, 20 times
             long[] inc = new long[20];
+            long[] incCpu = new long[20];
             Random rnd = new Random(3);
             for (int i = 0; i < inc.length; i++) {
                 Path f = ws.resolve("memory/note-" + rnd.nextInt(files) + ".md");
                 Files.writeString(f, Files.readString(f).replaceFirst("\n\n", "\n\nchanged " + i + " "));
+                long c0 = syncCpu();
                 long s0 = System.nanoTime();
                 b.agent().filesChanged(Set.of(f));
                 b.agent().requestSync("bench", false, false).get(1, TimeUnit.MINUTES);
                 inc[i] = System.nanoTime() - s0;
+                incCpu[i] = syncCpu() - c0;
+                Thread.sleep(200); // not a wait for an effect: changes 200 ms apart, as an editor saves them
             }
             m.put("incrementalOneFileMs", percentiles(inc));
-            results.put("keywordIndex" + files, m);
-            System.out.println("keyword index " + files + ": " + m);
+            m.put("incrementalOneFileSyncThreadCpuMs", percentiles(incCpu));
+            results.put("keywordIndex" + files + tag, m);
+            System.out.println("keyword index " + files + tag + ": " + m);
         }
     }
 
@@ -285,8 +347,34 @@ public final class MemoryBench {
         }
     }
 
+    /** Two words: any two of WORDS (uniform), or two content words of ranks 100-5,000 (zipf). */
     String query(Random r) {
-        return WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)];
+        if (!vocab.equals("zipf")) {
+            return WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)];
+        }
+        zipf();
+        return zipfWords[WORDS.length + r.nextInt(4_900)] + " " + zipfWords[WORDS.length + r.nextInt(4_900)];
+    }
+
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time (ns) of the agent's sync thread so far; -1 when it is not found. */
+    static long syncCpu() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("gatehouse-memory-sync-main")) {
+                return THREADS.getThreadCpuTime(t.getId());
+            }
+        }
+        return -1;
+    }
+
+    /** Waits (at most 10 minutes) until Lucene's background merges of the full sync are done; the ms waited. */
+    static long settle(Bench b) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (b.agent().merging() && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
+            Thread.sleep(100);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     void searches(int files, int tokens, int n) throws Exception {
@@ -300,6 +388,7 @@ public final class MemoryBench {
             m.put("files", b.status("files"));
             m.put("chunks", b.status("chunks"));
             m.put("buildMs", build);
+            m.put("mergesSettledAfterMs", settle(b));
             Random r = new Random(77);
             for (int i = 0; i < 50; i++) {
                 b.agent().search(query(r), 6, true);
@@ -307,18 +396,26 @@ public final class MemoryBench {
             }
             long[] kw = new long[n];
             long[] hy = new long[n];
+            long[] kwCpu = new long[n];
+            long[] hyCpu = new long[n];
             int hits = 0;
             for (int i = 0; i < n; i++) {
                 String q = query(r);
+                long c0 = THREADS.getCurrentThreadCpuTime();
                 long s0 = System.nanoTime();
                 hits += b.agent().search(q, 6, true).hits().size() > 0 ? 1 : 0;
                 kw[i] = System.nanoTime() - s0;
+                kwCpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
+                c0 = THREADS.getCurrentThreadCpuTime();
                 s0 = System.nanoTime();
                 b.agent().search(q, 6, false);
                 hy[i] = System.nanoTime() - s0;
+                hyCpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
             }
             m.put("keywordMs", percentiles(kw));
             m.put("hybridMs", percentiles(hy));
+            m.put("keywordCpuMs", percentiles(kwCpu));
+            m.put("hybridCpuMs", percentiles(hyCpu));
             m.put("keywordQueriesWithHits", hits);
             results.put("search", m);
             System.out.println("search: " + m);
@@ -332,23 +429,30 @@ public final class MemoryBench {
             Random r = new Random(9);
             b.set(Map.of("chunking", Map.of("tokens", 300, "overlap", 60)), ws);
             List<Long> lat = new ArrayList<>();
+            List<Long> paced = new ArrayList<>();
             int stale = 0;
             long t0 = System.nanoTime();
-            // until the new index is swapped in (chunk count changes) or 10 minutes
+            // until the new index is swapped in (chunk count changes) or 10 minutes; 9 searches back to back,
+            // then one after 50 ms without searching (as an agent's turns come: apart)
             int chunksBefore = b.status("chunks");
-            while (b.status("chunks") == chunksBefore && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
+            for (int i = 0; b.status("chunks") == chunksBefore && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10); i++) {
+                boolean pause = i % 10 == 9;
+                if (pause) {
+                    Thread.sleep(50); // not a wait for an effect: the pause between two turns
+                }
                 long s0 = System.nanoTime();
                 MemorySearch.Result res = b.agent().search(query(r), 6, false);
-                lat.add(System.nanoTime() - s0);
+                (pause ? paced : lat).add(System.nanoTime() - s0);
                 stale += res.stale() ? 1 : 0;
             }
             long rebuild = (System.nanoTime() - t0) / 1_000_000;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("files", files);
             m.put("rebuildMs", rebuild);
-            m.put("searches", lat.size());
+            m.put("searches", lat.size() + paced.size());
             m.put("staleAnswers", stale);
             m.put("hybridMs", percentiles(lat.stream().mapToLong(Long::longValue).toArray()));
+            m.put("hybridAfter50msPauseMs", percentiles(paced.stream().mapToLong(Long::longValue).toArray()));
             results.put("searchDuringRebuild", m);
             System.out.println("search during rebuild: " + m);
         }

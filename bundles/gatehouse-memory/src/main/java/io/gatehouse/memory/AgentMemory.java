@@ -1316,6 +1316,12 @@ final class AgentMemory implements Closeable {
         closeQuietly(idx);
     }
 
+    /** For the benchmark: whether the index in use is merging segments in the background. */
+    boolean merging() {
+        MemoryIndex idx = live;
+        return idx != null && idx.merging();
+    }
+
     /** For tests: the dirty paths. */
     Set<Path> dirtyPaths() {
         return Set.copyOf(dirty);

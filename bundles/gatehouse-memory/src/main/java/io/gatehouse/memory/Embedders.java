@@ -34,7 +34,8 @@ final class Embedders implements Closeable {
 
     private MemorySettings settings;
     private String key;
-    private CompletableFuture<Embedder> future;
+    /** Written under the lock; read without it by searches (they never wait for a cache commit). */
+    private volatile CompletableFuture<Embedder> future;
     private EmbeddingCache cache;
     private volatile String state = "not loaded";
     private volatile long loadMs = -1;
@@ -110,7 +111,10 @@ final class Embedders implements Closeable {
 
     /** The ready embedder after waiting at most {@code waitMs}, else null (still loading, failed or none). */
     Embedder get(long waitMs) {
-        CompletableFuture<Embedder> f = load();
+        CompletableFuture<Embedder> f = future;
+        if (f == null) {
+            f = load(); // takes the lock, which the sync thread may hold while it commits the cache
+        }
         try {
             return waitMs <= 0 ? f.getNow(null) : f.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | RuntimeException e) {

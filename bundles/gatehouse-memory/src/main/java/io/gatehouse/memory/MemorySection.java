@@ -10,7 +10,9 @@ import static io.gatehouse.api.config.schema.Shape.object;
 import static io.gatehouse.api.config.schema.Shape.oneOf;
 import static io.gatehouse.api.config.schema.Shape.string;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -42,6 +44,42 @@ public final class MemorySection implements ConfigSection {
     @Override
     public List<ReloadRule> reloadRules() {
         return List.of(ReloadRule.hot(MemorySettings.SECTION));
+    }
+
+    /**
+     * The agents' own {@code memorySearch} (in {@code agents.defaults} and {@code agents.list[]}, which the
+     * agents section accepts as any value) has this section's shape; the embedding model is one per
+     * gateway, so its keys are the global section's only (an agent may set {@code provider: "none"}).
+     */
+    @Override
+    public List<Issue> crossCheck(Map<String, Object> config) {
+        List<Issue> out = new ArrayList<>();
+        if (!(config.get("agents") instanceof Map<?, ?> agents)) {
+            return out;
+        }
+        if (agents.get("defaults") instanceof Map<?, ?> d && d.containsKey("memorySearch")) {
+            checkAgent("agents.defaults.memorySearch", d.get("memorySearch"), out);
+        }
+        if (agents.get("list") instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof Map<?, ?> a && a.containsKey("memorySearch")) {
+                    checkAgent("agents.list." + i + ".memorySearch", a.get("memorySearch"), out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void checkAgent(String path, Object value, List<Issue> out) {
+        SCHEMA.check(path, value, out);
+        if (value instanceof Map<?, ?> m) {
+            for (String k : MemorySettings.GLOBAL_ONLY) {
+                if (m.containsKey(k) && !(k.equals("provider") && MemorySettings.isNone(m.get(k)))) {
+                    out.add(Issue.error(Shape.child(path, k), "the embedding model is one per gateway: set " + MemorySettings.SECTION
+                            + "." + k + " (an agent may only turn embeddings off with provider \"none\")"));
+                }
+            }
+        }
     }
 
     static Shape build() {

@@ -108,7 +108,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         }
         appliedHash = snap.hash();
         MemorySettings s = MemorySettings.of(snap.section(MemorySettings.SECTION));
-        embedders.configure(s);
+        embedders.configure(s); // one model for every agent: the global section's (agents may only turn it off)
         Map<String, AgentMemory.Scope> wanted = scopes(snap, s);
         for (String id : new ArrayList<>(agents.keySet())) {
             if (!wanted.containsKey(id)) {
@@ -129,6 +129,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
     }
 
     private Map<String, AgentMemory.Scope> scopes(ConfigSnapshot snap, MemorySettings s) {
+        Map<String, Object> global = snap.section(MemorySettings.SECTION);
         Map<String, Object> defaults = snap.get("agents.defaults").orElse(null) instanceof Map<?, ?> d ? cast(d) : Map.of();
         Map<String, Map<String, Object>> list = new LinkedHashMap<>();
         if (snap.get("agents.list").orElse(null) instanceof List<?> l) {
@@ -146,13 +147,15 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         for (Map.Entry<String, Map<String, Object>> e : list.entrySet()) {
             Object ws = e.getValue().get("workspace") instanceof String w && !w.isBlank() ? w : defaults.get("workspace");
             Path workspace = ws instanceof String w && !w.isBlank() ? resolve(w) : null;
+            MemorySettings as = e.getValue().get("memorySearch") == null && defaults.get("memorySearch") == null ? s
+                    : MemorySettings.of(MemorySettings.forAgent(global, defaults.get("memorySearch"), e.getValue().get("memorySearch")));
             extra.clear();
-            for (String p : s.extraPaths()) {
+            for (String p : as.extraPaths()) {
                 Path x = Path.of(p.startsWith("~") ? System.getProperty("user.home") + p.substring(1) : p);
                 extra.add((x.isAbsolute() ? x : (workspace != null ? workspace : home).resolve(x)).normalize());
             }
-            Path sessions = s.indexesSessions() ? dataDir.resolve("agents").resolve(e.getKey()).resolve("sessions") : null;
-            out.put(e.getKey(), new AgentMemory.Scope(s, new Sources(workspace, List.copyOf(extra), sessions, s.indexesMemory())));
+            Path sessions = as.indexesSessions() ? dataDir.resolve("agents").resolve(e.getKey()).resolve("sessions") : null;
+            out.put(e.getKey(), new AgentMemory.Scope(as, new Sources(workspace, List.copyOf(extra), sessions, as.indexesMemory())));
         }
         return out;
     }

@@ -33,6 +33,53 @@ public record MemorySettings(boolean enabled, List<String> sources, List<String>
             double candidateMultiplier, boolean mmr, double mmrLambda, boolean decay, double halfLifeDays) {
     }
 
+    /**
+     * Keys that name the embedding model. The gateway loads one model, so these are set in the global
+     * section only; an agent may still turn embeddings off for itself ({@code provider: "none"}).
+     */
+    public static final List<String> GLOBAL_ONLY = List.of("provider", "model", "remote", "local", "cache");
+
+    /**
+     * An agent's {@code memorySearch}: the global section, then {@code agents.defaults.memorySearch}, then
+     * the agent's own ({@code agents.list[].memorySearch}), merged key by key (objects merge, any other
+     * value replaces). Keys of {@link #GLOBAL_ONLY} in the agent layers are ignored, except
+     * {@code provider: "none"}.
+     */
+    public static Map<String, Object> forAgent(Map<?, ?> global, Object defaults, Object agent) {
+        Map<String, Object> out = merge(global, Map.of());
+        for (Object layer : new Object[] {defaults, agent}) {
+            if (!(layer instanceof Map<?, ?> m)) {
+                continue;
+            }
+            Map<Object, Object> own = new LinkedHashMap<>(m);
+            for (String k : GLOBAL_ONLY) {
+                if (!(k.equals("provider") && isNone(own.get(k)))) {
+                    own.remove(k);
+                }
+            }
+            out = merge(out, own);
+        }
+        return out;
+    }
+
+    static boolean isNone(Object provider) {
+        return provider instanceof String p && (p.trim().equals("none") || p.trim().equals("off"));
+    }
+
+    private static Map<String, Object> merge(Map<?, ?> base, Map<?, ?> over) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        base.forEach((k, v) -> out.put(String.valueOf(k), v));
+        over.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (v instanceof Map<?, ?> vm && out.get(key) instanceof Map<?, ?> bm) {
+                out.put(key, merge(bm, vm));
+            } else {
+                out.put(key, v);
+            }
+        });
+        return out;
+    }
+
     public static MemorySettings defaults() {
         return of(Map.of());
     }

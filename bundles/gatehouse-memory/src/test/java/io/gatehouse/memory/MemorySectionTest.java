@@ -113,4 +113,23 @@ class MemorySectionTest {
         assertEquals(0.5, w.query().vectorWeight(), 1e-9);
         assertEquals(0.5, w.query().textWeight(), 1e-9);
     }
+
+    @Test
+    void anAgentsOwnMemorySearchIsCheckedWithTheSectionsShape() {
+        Map<String, Object> cfg = Map.of("agents", Map.of(
+                "defaults", Map.of("memorySearch", Map.of("query", Map.of("minScore", 0.2))),
+                "list", List.of(Map.of("id", "main"),
+                        Map.of("id", "notes", "memorySearch", Map.of("provider", "none", "chunking", Map.of("tokens", 200))),
+                        Map.of("id", "typo", "memorySearch", Map.of("query", Map.of("maxResult", 3))),
+                        Map.of("id", "model", "memorySearch", Map.of("model", "text-embedding-3-large")))));
+        List<Issue> issues = section.crossCheck(cfg);
+        assertEquals(2, issues.size(), issues::toString);
+        assertEquals("agents.list.2.memorySearch.query.maxResult: unknown key \"maxResult\" (did you mean \"maxResults\"?)",
+                issues.get(0).path() + ": " + issues.get(0).reason());
+        assertEquals("agents.list.3.memorySearch.model", issues.get(1).path());
+        assertTrue(issues.get(1).reason().contains("one per gateway"), issues.get(1).reason());
+        assertEquals(List.of(), section.crossCheck(Map.of("agents", Map.of("list", List.of(Map.of("id", "main"))))));
+        assertEquals("agents.defaults.memorySearch: expected an object, got a string",
+                only(section.crossCheck(Map.of("agents", Map.of("defaults", Map.of("memorySearch", "on"))))));
+    }
 }

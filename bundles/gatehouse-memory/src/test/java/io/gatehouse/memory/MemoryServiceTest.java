@@ -100,4 +100,31 @@ class MemoryServiceTest {
         Files.delete(ws.resolve("memory/pets.md"));
         until("deleted note gone", () -> !paths("parrot whistles").contains("memory/pets.md"));
     }
+
+    @Test
+    void anAgentsOwnMemorySearchOverridesTheGlobalSection() throws Exception {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("agents", Map.of("defaults", Map.of("workspace", ws.toString(), "memorySearch", Map.of("query", Map.of("minScore", 0.2))),
+                "list", List.of(Map.of("id", "main"), Map.of("id", "notes", "memorySearch", Map.of("provider", "none",
+                        "chunking", Map.of("tokens", 200), "query", Map.of("maxResults", 1))))));
+        c.put("memorySearch", Map.of("query", Map.of("maxResults", 4, "hybrid", Map.of("vectorWeight", 0.6, "textWeight", 0.4))));
+        config.set(c);
+        memory.apply(config.current());
+        MemorySettings main = memory.agent("main").scope().settings();
+        MemorySettings notes = memory.agent("notes").scope().settings();
+        assertEquals(4, main.query().maxResults());
+        assertEquals(0.2, main.query().minScore(), 1e-9);
+        assertEquals(400, main.tokens());
+        assertEquals("local", main.providerKind());
+        assertEquals(1, notes.query().maxResults());
+        assertEquals(0.2, notes.query().minScore(), 1e-9);
+        assertEquals(0.6, notes.query().vectorWeight(), 1e-9);
+        assertEquals(200, notes.tokens());
+        assertEquals("none", notes.providerKind());
+        assertEquals(null, memory.sync("notes", false).get(60, TimeUnit.SECONDS).error());
+        List<MemorySearch.Hit> hits = memory.search("notes", "nightly backup Postgres", 0);
+        assertEquals(1, hits.size(), hits::toString);
+        assertEquals("memory/backups.md", hits.get(0).path());
+        assertEquals("none", memory.agent("notes").status().get("indexEmbedder"));
+    }
 }

@@ -33,6 +33,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 
 /**
  * One Lucene index of one agent's memory. Each file is a {@code file} document (path, source, content
@@ -78,7 +79,6 @@ public final class MemoryIndex implements Closeable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
-    private DirectoryReader internal;
     private volatile Map<String, String> meta;
     private volatile Counts counts;
 
@@ -100,7 +100,10 @@ public final class MemoryIndex implements Closeable {
      * (or another IOException) when the last commit cannot be read.
      */
     public static MemoryIndex open(Path dir) throws IOException {
-        Directory d = FSDirectory.open(dir);
+        // small flushed segments (a sync of a few files made searchable) stay in memory until the next
+        // commit writes and syncs them (within a second): a near-real-time refresh creates no files on
+        // disk. At most 16 MB per index, segments under 2 MB: larger flushes go to disk as before.
+        Directory d = new NRTCachingDirectory(FSDirectory.open(dir), 2.0, 16.0);
         try {
             IndexWriterConfig c = new IndexWriterConfig(new Words());
             c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -141,31 +144,33 @@ public final class MemoryIndex implements Closeable {
         }
     }
 
-    // ---- the sync thread's view (sees its own uncommitted changes)
+    // ---- the sync thread's view (sees its own changes)
 
-    private DirectoryReader internal() throws IOException {
-        if (internal == null) {
-            internal = DirectoryReader.open(writer);
-        } else {
-            DirectoryReader newer = DirectoryReader.openIfChanged(internal, writer);
-            if (newer != null) {
-                internal.close();
-                internal = newer;
-            }
-        }
-        return internal;
+    /**
+     * The sync thread's view: the searchers' reader, refreshed first so it includes everything written so
+     * far (one near-real-time reader for searches and the sync alike: the sync thread refreshes after
+     * each batch of writes anyway, so a second reader of its own would only reopen the same segments).
+     */
+    private IndexSearcher view() throws IOException {
+        searchers.maybeRefreshBlocking();
+        counts = null; // normally a no-op refresh; after a failed sync it makes the failed sync's writes visible
+        return searchers.acquire();
     }
 
     /** Every indexed file by path. */
     public Map<String, FileRecord> files() throws IOException {
         Map<String, FileRecord> out = new HashMap<>();
-        IndexSearcher s = new IndexSearcher(internal());
-        StoredFields stored = s.storedFields();
-        TopDocs all = s.search(new TermQuery(new Term(KIND, KIND_FILE)), Math.max(1, s.getIndexReader().numDocs()));
-        for (ScoreDoc sd : all.scoreDocs) {
-            Document d = stored.document(sd.doc);
-            FileRecord r = fileRecord(d);
-            out.put(r.path(), r);
+        IndexSearcher s = view();
+        try {
+            StoredFields stored = s.storedFields();
+            TopDocs all = s.search(new TermQuery(new Term(KIND, KIND_FILE)), Math.max(1, s.getIndexReader().numDocs()));
+            for (ScoreDoc sd : all.scoreDocs) {
+                Document d = stored.document(sd.doc);
+                FileRecord r = fileRecord(d);
+                out.put(r.path(), r);
+            }
+        } finally {
+            searchers.release(s);
         }
         return out;
     }
@@ -173,14 +178,18 @@ public final class MemoryIndex implements Closeable {
     /** The indexed files among these paths. */
     public Map<String, FileRecord> files(Collection<String> paths) throws IOException {
         Map<String, FileRecord> out = new HashMap<>();
-        IndexSearcher s = new IndexSearcher(internal());
-        StoredFields stored = s.storedFields();
-        for (String p : paths) {
-            TopDocs top = s.search(new TermQuery(new Term(FILE_PATH, p)), 1);
-            if (top.scoreDocs.length > 0) {
-                FileRecord r = fileRecord(stored.document(top.scoreDocs[0].doc));
-                out.put(r.path(), r);
+        IndexSearcher s = view();
+        try {
+            StoredFields stored = s.storedFields();
+            for (String p : paths) {
+                TopDocs top = s.search(new TermQuery(new Term(FILE_PATH, p)), 1);
+                if (top.scoreDocs.length > 0) {
+                    FileRecord r = fileRecord(stored.document(top.scoreDocs[0].doc));
+                    out.put(r.path(), r);
+                }
             }
+        } finally {
+            searchers.release(s);
         }
         return out;
     }
@@ -223,6 +232,10 @@ public final class MemoryIndex implements Closeable {
         d.add(new StoredField(MTIME, f.mtime()));
         d.add(new StoredField(SIZE, f.size()));
         d.add(new StoredField(CHUNKS, f.chunks()));
+        // an empty text: no term, so BM25's statistics (documents with the field, their total length) are
+        // those of the chunks alone, but every document has a norm and the norms stay dense (sparse norms
+        // cost a skip per scored chunk)
+        d.add(new TextField(TEXT, "", Field.Store.NO));
         return d;
     }
 
@@ -247,10 +260,11 @@ public final class MemoryIndex implements Closeable {
 
     /** A snapshot of the chunks still waiting for a vector (of these paths, or all when null). */
     public Pending pending(Collection<String> paths) throws IOException {
-        DirectoryReader r = internal();
+        IndexSearcher s = view();
+        DirectoryReader r = (DirectoryReader) s.getIndexReader();
         r.incRef();
+        searchers.release(s);
         try {
-            IndexSearcher s = new IndexSearcher(r);
             Query q = new TermQuery(new Term(PENDING, "1"));
             if (paths != null) {
                 BooleanQuery.Builder any = new BooleanQuery.Builder();
@@ -330,6 +344,11 @@ public final class MemoryIndex implements Closeable {
         counts = null;
     }
 
+    /** Whether Lucene is merging segments in the background (or has merges queued). */
+    public boolean merging() {
+        return writer.hasPendingMerges() || !writer.getMergingSegments().isEmpty();
+    }
+
     public boolean hasUncommittedChanges() {
         return writer.hasUncommittedChanges();
     }
@@ -371,7 +390,7 @@ public final class MemoryIndex implements Closeable {
         for (String t : terms) {
             q.add(new TermQuery(new Term(TEXT, t)), BooleanClause.Occur.MUST);
         }
-        q.add(new TermQuery(new Term(KIND, KIND_CHUNK)), BooleanClause.Occur.FILTER);
+        // only chunk documents have a text field: no filter on the kind needed
         return run(q.build(), n);
     }
 
@@ -380,18 +399,28 @@ public final class MemoryIndex implements Closeable {
         return run(new KnnFloatVectorQuery(VECTOR, vector, k), k);
     }
 
+    private static final java.util.Set<String> FOUND_FIELDS = java.util.Set.of(ID, PATH, SOURCE, START, END, TEXT, MTIME);
+
     private List<Found> run(Query q, int n) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
             TopDocs top = s.search(q, Math.max(1, n));
             StoredFields stored = s.storedFields();
-            List<Found> out = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                Document d = stored.document(sd.doc);
-                out.add(new Found(d.get(ID), d.get(PATH), d.get(SOURCE), (int) num(d, START), (int) num(d, END), d.get(TEXT),
-                        num(d, MTIME), sd.score));
+            ScoreDoc[] hits = top.scoreDocs;
+            // stored fields read in document order (blocks are decompressed once), results kept in score order
+            Integer[] order = new Integer[hits.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
             }
-            return out;
+            java.util.Arrays.sort(order, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
+            Found[] out = new Found[hits.length];
+            for (int i : order) {
+                ScoreDoc sd = hits[i];
+                Document d = stored.document(sd.doc, FOUND_FIELDS);
+                out[i] = new Found(d.get(ID), d.get(PATH), d.get(SOURCE), (int) num(d, START), (int) num(d, END), d.get(TEXT),
+                        num(d, MTIME), sd.score);
+            }
+            return java.util.Arrays.asList(out);
         } finally {
             searchers.release(s);
         }
@@ -415,14 +444,6 @@ public final class MemoryIndex implements Closeable {
             searchers.close();
         } catch (IOException e) {
             failure = e;
-        }
-        if (internal != null) {
-            try {
-                internal.close();
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-            }
-            internal = null;
         }
         try {
             writer.rollback();

@@ -31,15 +31,7 @@ public final class Ranking {
 
     /** The words of a query or text: runs of letters, digits and {@code _}. */
     public static List<String> tokens(String raw) {
-        List<String> out = new ArrayList<>();
-        Matcher m = TOKEN.matcher(raw);
-        while (m.find()) {
-            String t = m.group().trim();
-            if (!t.isEmpty()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return io.gatehouse.memory.index.Words.words(raw);
     }
 
     /** {@code "a" AND "b"}, the reference's FTS query, or null when the query has no words. */
