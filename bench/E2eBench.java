@@ -68,6 +68,8 @@ public final class E2eBench {
     final List<String> rates;
     final boolean skipShared;
     final boolean skipStream;
+    /** Send with a plain socket per client thread (keep-alive, prebuilt request, minimal parsing) instead of the JDK client. */
+    boolean rawClient;
     HttpClient http;
     URI uri;
     long gatewayPid;
@@ -95,6 +97,7 @@ public final class E2eBench {
         String rates = "200,500,1000,50%,75%";
         boolean noShared = false;
         boolean noStream = false;
+        boolean rawClientOpt = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -107,6 +110,7 @@ public final class E2eBench {
                     case "--rates" -> rates = value(args, ++i, a);
                     case "--no-shared" -> noShared = true;
                     case "--no-stream" -> noStream = true;
+                    case "--raw-client" -> rawClientOpt = true;
                     case "-h", "--help" -> {
                         usage(System.out);
                         System.exit(0);
@@ -146,6 +150,7 @@ public final class E2eBench {
         }
         // constructing only stores the settings; the work happens in run()
         E2eBench bench = new E2eBench(home, outDir, clients, (long) (duration * 1000), (long) (warmup * 1000), rateList, noShared, noStream);
+        bench.rawClient = rawClientOpt;
         Path out = outDir;
         BenchSupport.runAndExit("E2eBench", null, () -> {
             Files.createDirectories(out);
@@ -159,6 +164,7 @@ public final class E2eBench {
         out.println("  --clients    concurrent clients (= connections) of every phase");
         out.println("  --rates      fixed rates in msg/s; N% is N percent of the measured saturation rate; '' for none");
         out.println("  --no-shared  skip the one-session saturation run; --no-stream skip the streaming run");
+        out.println("  --raw-client each client thread a plain keep-alive socket (less harness CPU than java.net.http)");
     }
 
     // ------------------------------------------------------------------------------------------ run
@@ -515,7 +521,145 @@ public final class E2eBench {
     }
 
     /** One POST /v1/chat/completions; checks that the reply is the echo of the message. Never throws. */
+    /** One keep-alive connection per client thread, for --raw-client. */
+    final ThreadLocal<RawConnection> raw = new ThreadLocal<>();
+
+    /** A plain HTTP/1.1 keep-alive connection: writes a request, reads one whole response. */
+    static final class RawConnection implements AutoCloseable {
+        final java.net.Socket socket;
+        final java.io.BufferedInputStream in;
+        final java.io.OutputStream out;
+
+        RawConnection(URI uri) throws IOException {
+            socket = new java.net.Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", uri.getPort()), 5_000);
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 4 * 1024);
+        }
+
+        /** Status, then the body (Content-Length or chunked, read to its end so the connection can be reused). */
+        int exchange(byte[] request, StringBuilder body, boolean[] reusable) throws IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            if (status == null) {
+                throw new IOException("connection closed before a response");
+            }
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            reusable[0] = true;
+            String h;
+            while (!(h = line()).isEmpty()) {
+                int c = h.indexOf(':');
+                String name = h.substring(0, c).trim();
+                String value = h.substring(c + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked")) {
+                    chunked = true;
+                } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+                    reusable[0] = false;
+                }
+            }
+            if (chunked) {
+                while (true) {
+                    int n = Integer.parseInt(line().split(";")[0].trim(), 16);
+                    if (n == 0) {
+                        while (!line().isEmpty()) {
+                            // trailers
+                        }
+                        break;
+                    }
+                    body.append(new String(in.readNBytes(n), StandardCharsets.UTF_8));
+                    line();
+                }
+            } else if (length >= 0) {
+                body.append(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+            }
+            return code;
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    int l = b.length();
+                    return l > 0 && b.charAt(l - 1) == '\r' ? b.substring(0, l - 1) : b.toString();
+                }
+                b.append((char) c);
+            }
+            return b.length() == 0 ? null : b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    Sample sendRaw(String peer, String text, boolean stream) {
+        byte[] bodyBytes = ("{\"model\":\"gatehouse\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + text + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\nContent-Type: application/json\r\n"
+                + "X-Gatehouse-Peer: " + peer + "\r\nContent-Length: " + bodyBytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[head.length + bodyBytes.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(bodyBytes, 0, request, head.length, bodyBytes.length);
+        String expected = "echo: " + text;
+        long t0 = System.nanoTime();
+        RawConnection c = raw.get();
+        try {
+            if (c == null) {
+                c = new RawConnection(uri);
+                raw.set(c);
+            }
+            StringBuilder body = new StringBuilder(512);
+            boolean[] reusable = {true};
+            int code = c.exchange(request, body, reusable);
+            Sample s = new Sample();
+            s.totalMs = (System.nanoTime() - t0) / 1e6;
+            if (!reusable[0]) {
+                c.close();
+                raw.remove();
+            }
+            if (code != 200) {
+                return Sample.failed("http " + code, "http " + code + ": " + clip(body.toString()));
+            }
+            if (!stream) {
+                Matcher m = NON_STREAM_CONTENT.matcher(body);
+                return m.find() && m.group(1).equals(expected) ? s : Sample.failed("wrong reply", "wrong reply: " + clip(body.toString()));
+            }
+            StringBuilder content = new StringBuilder();
+            Matcher m = DELTA_CONTENT.matcher(body);
+            while (m.find()) {
+                content.append(m.group(1));
+            }
+            if (body.indexOf("data: [DONE]") < 0) {
+                return Sample.failed("stream without [DONE]", null);
+            }
+            s.ttfcMs = s.totalMs; // the whole body is read at once here; no first-chunk time
+            return content.toString().equals(expected) ? s : Sample.failed("wrong reply", "wrong streamed reply: " + clip(content.toString()));
+        } catch (IOException | RuntimeException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+                raw.remove();
+            }
+            return Sample.failed("io " + e.getClass().getSimpleName(), e.toString());
+        }
+    }
+
     Sample send(String peer, String text, boolean stream) {
+        if (rawClient) {
+            return sendRaw(peer, text, stream);
+        }
         String body = "{\"model\":\"gatehouse\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + text + "\"}]}";
         HttpRequest req = HttpRequest.newBuilder(uri)
@@ -574,6 +718,13 @@ public final class E2eBench {
                 s.totalMs = (System.nanoTime() - t0) / 1e6;
                 if (!done) {
                     return Sample.failed("stream without [DONE]", null);
+                }
+                // Read the body to its end (the terminal chunk) before closing it. Closing the JDK client's
+                // InputStream early races with the connection going back to the pool: the client cancels
+                // (closes) a connection it has just pooled and the next request on it fails with "HTTP/1.1
+                // header parser received no bytes" (docs/benchmarks.md). The gateway never closed them.
+                while (br.read() >= 0) {
+                    // nothing follows [DONE] but the end of the body
                 }
                 if (!content.toString().equals(expected)) {
                     return Sample.failed("wrong reply", "wrong streamed reply: " + clip(content.toString()));

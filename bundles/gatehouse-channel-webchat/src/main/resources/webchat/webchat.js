@@ -52,7 +52,7 @@
         current = null;
       } else if (f.type === "error") {
         if (current) { current.classList.remove("streaming"); current = null; }
-        bubble("error", f.message);
+        bubble("error", f.code === "busy" ? "The gateway is busy; send the message again in " + f.retryAfter + " s." : f.message);
       }
     };
     socket.onclose = function (ev) {

@@ -2,14 +2,13 @@ package io.gatehouse.agents;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
@@ -27,44 +26,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gatehouse.agents.session.SessionStore;
+import io.gatehouse.api.agent.AgentTool;
 import io.gatehouse.api.agent.ModelProvider;
+import io.gatehouse.api.agent.TurnStats;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.memory.MemorySearch;
 import io.gatehouse.api.routing.ResolvedRoute;
-import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.api.routing.Router;
 import io.gatehouse.api.skills.SkillsSnapshot;
 import io.gatehouse.launcher.api.InFlightWork;
 
 /**
- * Where channels deliver messages. Each message is routed with the bindings in force
- * ({@link Router}), then its turn runs on this component's threads, one at a time per session key:
- * the agent's settings are read from {@link ConfigService#current()} when the turn starts (so an
- * agent added, changed or removed applies to the next message), the prompt is the agent's workspace
- * {@code AGENTS.md}, the skills snapshot and memory hits (when those services are present), the
- * session's recent history and the message; the model provider named by the agent's {@code model}
- * streams the reply. The user line, the reply (or the error) go to the session transcript.
+ * Where channels deliver messages. Each message is routed with the bindings in force ({@link Router}),
+ * then its turn ({@link TurnRun}) runs, one at a time per session key, without holding a thread while it
+ * waits for its session, a slot, the model or a tool ({@link TurnEngine}): the agent's settings are read
+ * from {@link ConfigService#current()} when the turn starts (so an agent added, changed or removed
+ * applies to the next message), the prompt is the agent's workspace {@code AGENTS.md}, the skills
+ * snapshot and memory hits (when those services are present), the session's recent history and the
+ * message; the model provider named by the agent's {@code model} streams the reply, calling the
+ * registered {@link AgentTool}s when it supports tools. The user line, tool calls, the reply (or the
+ * error) go to the session transcript.
  *
- * <p>Also the {@code agent-turns} {@link InFlightWork}: running plus queued turns, which a restart
- * or stop waits for.
+ * <p>Also the {@code agent-turns} {@link InFlightWork} (running plus queued turns, which a restart or
+ * stop waits for) and {@link TurnStats} ({@code gateway:status}, {@code turns:stats}).
  */
-@Component(service = {MessageSink.class, InFlightWork.class}, configurationPid = AgentGateway.PID)
+@Component(service = {MessageSink.class, InFlightWork.class, TurnStats.class}, configurationPid = AgentGateway.PID)
 @Designate(ocd = AgentGateway.Config.class)
-public final class AgentGateway implements MessageSink, InFlightWork {
+public final class AgentGateway implements MessageSink, InFlightWork, TurnStats {
     /** Not {@code gatehouse.agents}: that PID mirrors the config file's {@code agents} section. */
     static final String PID = "gatehouse.turns";
     private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
+    static final int DEFAULT_MAX_QUEUED = 10_000;
 
-    @ObjectClassDefinition(name = "Gatehouse agents", description = "Agent turns: threads and queue.")
+    @ObjectClassDefinition(name = "Gatehouse agents", description = "Agent turns: worker threads, queue cap, drain.")
     public @interface Config {
-        @AttributeDefinition(description = "Threads running agent turns (turns of one session always run one after the other).", min = "1")
-        int turnThreads() default 8;
+        @AttributeDefinition(description = "Threads for the CPU part of turns (prompt, transcript, reply); no thread waits "
+                + "for a model, so this does not limit concurrent turns. 0: the number of cores (at least 2).", min = "0")
+        int turnThreads() default 0;
 
-        @AttributeDefinition(description = "Most turns waiting to run; a message beyond that fails at once.", min = "1")
-        int maxQueuedTurns() default 1000;
+        @AttributeDefinition(description = "Most turns waiting to start (behind their session or for a slot); a message "
+                + "beyond that is refused at once (HTTP 429). agents.maxQueuedTurns in gatehouse.json overrides it.", min = "1")
+        int maxQueuedTurns() default DEFAULT_MAX_QUEUED;
 
         @AttributeDefinition(description = "On stop, how long queued and running turns may still finish (ms).", min = "0")
         long drainTimeoutMs() default 30_000;
@@ -74,10 +81,13 @@ public final class AgentGateway implements MessageSink, InFlightWork {
     private final ConfigService config;
     private final SessionStore store;
     private final Path home;
-    private final Lanes lanes;
+    private final TurnEngine engine;
     private final long drainTimeoutMs;
+    private final int defaultMaxQueued;
     private final WorkspaceInstructions instructions = new WorkspaceInstructions();
     private final Map<String, ModelProvider> providers = new ConcurrentHashMap<>();
+    /** Tool name to tool, sorted so every turn offers them in the same order. */
+    private final Map<String, AgentTool> tools = new ConcurrentSkipListMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -100,13 +110,21 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         this.store = store;
         this.home = home;
         this.drainTimeoutMs = drainTimeoutMs;
-        this.lanes = new Lanes("gatehouse-agent-turn-", Math.max(1, threads), Math.max(1, maxQueued));
+        this.defaultMaxQueued = Math.max(1, maxQueued);
+        int n = threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.engine = new TurnEngine("gatehouse-agent-turn-", n, this::maxQueued);
     }
 
     private static Path homeOf(BundleContext context) {
         String data = context.getProperty("gatehouse.data");
         Path p = data == null ? null : Path.of(data).toAbsolutePath().getParent();
         return p != null ? p : Path.of("").toAbsolutePath();
+    }
+
+    /** {@code agents.maxQueuedTurns} of the config in force, else the component's {@code maxQueuedTurns}. */
+    private int maxQueued() {
+        Object v = config.current().get("agents.maxQueuedTurns").orElse(null);
+        return v instanceof Number n && n.intValue() > 0 ? n.intValue() : defaultMaxQueued;
     }
 
     @Reference(service = ModelProvider.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -131,34 +149,78 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         return properties.get(ModelProvider.PROVIDER_ID) instanceof String s && !s.isBlank() ? s.trim() : null;
     }
 
+    @Reference(service = AgentTool.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeTool")
+    void addTool(AgentTool tool, Map<String, Object> properties) {
+        String name = toolName(tool, properties);
+        if (name == null) {
+            return;
+        }
+        AgentTool previous = tools.putIfAbsent(name, tool);
+        if (previous != null && previous != tool) {
+            LOG.warn("a second tool named {} is ignored while the first is registered", name);
+        }
+    }
+
+    void removeTool(AgentTool tool, Map<String, Object> properties) {
+        String name = toolName(tool, properties);
+        if (name != null) {
+            tools.remove(name, tool);
+        }
+    }
+
+    private static String toolName(AgentTool tool, Map<String, Object> properties) {
+        String name = properties.get(AgentTool.NAME) instanceof String s && !s.isBlank() ? s.trim() : null;
+        if (name == null) {
+            try {
+                name = tool.name();
+            } catch (RuntimeException e) {
+                name = null;
+            }
+        }
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            LOG.warn("a tool without a usable name ({} service property: letters, digits, . _ -) is ignored: {}", AgentTool.NAME, tool);
+            return null;
+        }
+        return name;
+    }
+
+    /** The config service's hash changed (a reload was applied): new slot limits apply to waiting turns now. */
+    @Reference(name = "configHash", service = ConfigService.class, updated = "configChanged")
+    void configBound(ConfigService c) {
+        // the service itself is the constructor's; this reference only follows its hash property
+    }
+
+    void configChanged(ConfigService c) {
+        ConfigSnapshot now = c.current();
+        engine.limits(ref -> AgentSettings.providerLimit(now, ref), agent -> AgentSettings.agentLimit(now, agent));
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
-        if (!lanes.close(drainTimeoutMs)) {
-            LOG.warn("agent turns still running after {} ms at stop were interrupted", drainTimeoutMs);
+        if (!engine.close(drainTimeoutMs)) {
+            LOG.warn("agent turns still running after {} ms at stop were cancelled", drainTimeoutMs);
         }
         instructions.clear();
     }
 
     @Override
     public CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
-        CompletableFuture<Reply> result = new CompletableFuture<>();
         ResolvedRoute route;
         try {
             route = threaded(router.resolve(message.route()), message);
         } catch (RuntimeException e) {
             LOG.warn("routing failed for a message on channel {}: {}", message.route().channel(), e.toString());
-            result.completeExceptionally(new AgentTurnException("routing failed: " + e.getMessage(), e));
-            return result;
+            return CompletableFuture.failedFuture(new AgentTurnException("routing failed: " + e.getMessage(), e));
         }
-        Consumer<String> deltas = onDelta == null ? d -> { } : onDelta;
+        TurnRun turn = new TurnRun(this, engine, message, route, onDelta);
         try {
-            lanes.submit(route.sessionKey(), () -> turn(message, route, deltas, result));
-        } catch (RejectedExecutionException e) {
-            LOG.warn("agent {} session {}: turn not accepted: {}", route.agentId(), route.sessionKey(), e.getMessage());
-            result.completeExceptionally(new AgentTurnException("agent " + route.agentId() + ": turn not accepted: "
-                    + e.getMessage(), e));
+            engine.submit(turn);
+        } catch (TurnRejectedException e) {
+            LOG.debug("agent {} session {}: turn refused: {}", route.agentId(), route.sessionKey(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
         }
-        return result;
+        return turn.result;
     }
 
     /** The route with the thread's session key when the channel names a thread ({@link InboundMessage#SESSION_THREAD}). */
@@ -172,112 +234,31 @@ public final class AgentGateway implements MessageSink, InFlightWork {
                 route.lastRoutePolicy(), route.matchedBy());
     }
 
-    /** Runs one turn; returns what completes the caller's stage. */
-    private Runnable turn(InboundMessage message, ResolvedRoute route, Consumer<String> onDelta, CompletableFuture<Reply> result) {
-        String agent = route.agentId();
-        String key = route.sessionKey();
-        long started = System.nanoTime();
-        AgentSettings settings;
-        List<Map<String, String>> messages;
-        Map<String, Object> info = routeInfo(message, route);
-        boolean reset = "true".equals(message.attributes().get(InboundMessage.SESSION_RESET));
-        try {
-            settings = AgentSettings.of(config.current(), agent);
-            if (reset) {
-                store.append(agent, key, line(SessionStore.RESET, "", info)); // the history starts over here
-                if (message.text() == null || message.text().isBlank()) {
-                    Reply done = new Reply("", route, settings.modelName());
-                    return () -> result.complete(done);
-                }
-            }
-            List<Map<String, String>> history = reset ? List.of() : store.history(agent, key, settings.historyLimit());
-            String text = skillCommand(agent, message.text()); // "/skill args" -> the reference's skill request
-            messages = prompt(settings, text, history);
-            store.append(agent, key, line("user", text, info));
-        } catch (Exception | LinkageError e) {
-            return fail(result, agent, key, "agent " + agent + " session " + key + ": cannot prepare the turn: " + e, e, null);
-        }
-        String provider = settings.providerType();
-        ModelProvider p = providers.get(provider);
-        if (p == null) {
-            return fail(result, agent, key, "agent " + agent + ": no model provider \"" + provider + "\" (model "
-                    + settings.agent().get("model") + "; installed: " + new TreeSet<>(providers.keySet()) + ")", null, settings);
-        }
-        String text;
-        try {
-            text = p.complete(messages, settings.options(), safe(onDelta, agent, key));
-        } catch (Exception | LinkageError e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            return fail(result, agent, key, "agent " + agent + ": model provider " + settings.providerRef() + " failed: " + why, e, settings);
-        }
-        text = text == null ? "" : text;
-        Map<String, Object> reply = line("assistant", text, info);
-        reply.put("provider", settings.providerRef());
-        reply.put("model", settings.modelName());
-        reply.put("durationMs", (System.nanoTime() - started) / 1_000_000);
-        try {
-            store.append(agent, key, reply);
-        } catch (Exception e) {
-            LOG.warn("agent {} session {}: cannot record the reply: {}", agent, key, e.toString());
-        }
-        Reply done = new Reply(text, route, settings.modelName());
-        return () -> result.complete(done);
+    // --- what turns use
+
+    ConfigService config() {
+        return config;
     }
 
-    private Runnable fail(CompletableFuture<Reply> result, String agent, String key, String message, Throwable cause,
-            AgentSettings settings) {
-        LOG.warn("{}", message, cause instanceof java.io.IOException || cause == null ? null : cause);
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("role", "error");
-        err.put("content", message);
-        if (settings != null) {
-            err.put("provider", settings.providerRef());
-        }
-        try {
-            store.append(agent, key, err);
-        } catch (Exception e) {
-            LOG.warn("agent {} session {}: cannot record the error: {}", agent, key, e.toString());
-        }
-        AgentTurnException failure = new AgentTurnException(message, cause);
-        return () -> result.completeExceptionally(failure);
+    SessionStore store() {
+        return store;
     }
 
-    private static Consumer<String> safe(Consumer<String> onDelta, String agent, String key) {
-        boolean[] broken = {false};
-        return d -> {
-            if (d == null || d.isEmpty() || broken[0]) {
-                return;
-            }
-            try {
-                onDelta.accept(d);
-            } catch (RuntimeException e) {
-                broken[0] = true; // the channel went away: the reply is still completed and recorded
-                LOG.debug("agent {} session {}: the channel's delta consumer failed: {}", agent, key, e.toString());
-            }
-        };
+    Path home() {
+        return home;
     }
 
-    private static Map<String, Object> line(String role, String content, Map<String, Object> info) {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("role", role);
-        l.put("content", content);
-        l.putAll(info);
-        return l;
+    ModelProvider provider(String id) {
+        return providers.get(id);
     }
 
-    private static Map<String, Object> routeInfo(InboundMessage message, ResolvedRoute route) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        RouteRequest r = message.route();
-        m.put("channel", route.channel());
-        m.put("accountId", route.accountId());
-        if (r.peer() != null) {
-            m.put("peer", r.peer().kind() + ":" + r.peer().id());
-        }
-        m.put("matchedBy", route.matchedBy());
-        return m;
+    Set<String> providerIds() {
+        return providers.keySet();
+    }
+
+    /** The registered tools, by name. */
+    Map<String, AgentTool> tools() {
+        return tools;
     }
 
     /** System (workspace instructions, skills, memory hits), then the history, then the message. */
@@ -324,7 +305,7 @@ public final class AgentGateway implements MessageSink, InFlightWork {
     }
 
     /** The text a turn uses: a user-invocable skill's chat command becomes the reference's skill request. */
-    private String skillCommand(String agent, String text) {
+    String skillCommand(String agent, String text) {
         SkillsSnapshot sk = skills;
         if (sk == null || text == null || !text.trim().startsWith("/")) {
             return text;
@@ -337,7 +318,7 @@ public final class AgentGateway implements MessageSink, InFlightWork {
         }
     }
 
-    // --- InFlightWork
+    // --- InFlightWork, TurnStats
 
     @Override
     public String name() {
@@ -346,21 +327,26 @@ public final class AgentGateway implements MessageSink, InFlightWork {
 
     @Override
     public int pending() {
-        return lanes.running() + lanes.queued();
+        return engine.pending();
     }
 
     @Override
     public void beginDrain() {
         // New messages keep being accepted: the launcher stops handing out connections, and a message
         // that already arrived must not fail. The drain waits for pending() to reach zero.
-        LOG.info("drain: {} agent turn(s) running, {} queued", lanes.running(), lanes.queued());
+        LOG.info("drain: {} agent turn(s) running, {} queued", engine.running(), engine.queued());
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return engine.snapshot();
     }
 
     int running() {
-        return lanes.running();
+        return engine.running();
     }
 
     int queued() {
-        return lanes.queued();
+        return engine.queued();
     }
 }

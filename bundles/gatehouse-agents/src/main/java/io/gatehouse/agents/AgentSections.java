@@ -37,6 +37,11 @@ public final class AgentSections {
                 .field("skills", Shape.arrayOf(Shape.string()))
                 .field("historyLimit", Shape.integer(0, 100_000))
                 .field("memoryResults", Shape.integer(0, 100))
+                // turns (see TurnEngine, TurnRun): a cap on the agent's running turns, tool rounds, timeouts
+                .field("maxConcurrent", Shape.integer(0, Integer.MAX_VALUE))
+                .field("maxToolRounds", Shape.integer(0, 100))
+                .field("toolTimeoutMs", Shape.integer(0, Long.MAX_VALUE))
+                .field("turnTimeoutMs", Shape.integer(0, Long.MAX_VALUE))
                 // the reference's agent fields that do not change a Gatehouse turn
                 .field("agentDir", Shape.any()).field("identity", Shape.any()).field("heartbeat", Shape.any())
                 .field("groupChat", Shape.any()).field("subagents", Shape.any()).field("sandbox", Shape.any())
@@ -47,10 +52,12 @@ public final class AgentSections {
     static final Shape AGENTS = Shape.object()
             .field("defaults", agentFields()
                     .field("models", Shape.any()).field("contextTokens", Shape.any()).field("timeoutSeconds", Shape.any())
-                    .field("maxConcurrent", Shape.any()).field("thinkingDefault", Shape.any())
+                    .field("thinkingDefault", Shape.any())
                     .field("verboseDefault", Shape.any()).field("blockStreamingDefault", Shape.any())
                     .field("typingMode", Shape.any()).field("compaction", Shape.any()).field("userTimezone", Shape.any()))
-            .field("list", Shape.arrayOf(agentFields().required("id", Shape.nonEmptyString()).field("default", Shape.bool())));
+            .field("list", Shape.arrayOf(agentFields().required("id", Shape.nonEmptyString()).field("default", Shape.bool())))
+            // turns accepted but not started, gateway-wide; beyond it a message is refused (429)
+            .field("maxQueuedTurns", Shape.integer(1, Integer.MAX_VALUE));
 
     /** {@code agents}. */
     @Component(service = ConfigSection.class, property = ConfigSection.PREFIX + "=agents")
@@ -103,7 +110,8 @@ public final class AgentSections {
             .field("maxRetries", Shape.integer(0, 10))
             .field("retryBackoffMs", Shape.integer(0, Long.MAX_VALUE))
             .field("retryMaxBackoffMs", Shape.integer(0, Long.MAX_VALUE))
-            .field("maxConcurrent", Shape.integer(1, Integer.MAX_VALUE))
+            .field("maxConcurrent", Shape.integer(0, Integer.MAX_VALUE))
+            .field("tools", Shape.bool())
             .open();
 
     static final Shape MODELS = Shape.object()

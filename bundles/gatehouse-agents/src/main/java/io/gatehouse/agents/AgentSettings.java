@@ -18,12 +18,17 @@ import io.gatehouse.api.config.ConfigSnapshot;
  *                       {@code models.providers} or a provider service id
  * @param providerType   the provider service id ({@code models.providers.<ref>.type}, else the ref)
  * @param options        provider options: {@code models.providers.<ref>} with the agent's model settings over it
+ * @param providerMaxConcurrent {@code models.providers.<ref>.maxConcurrent}: model requests in flight to
+ *                       that provider (0: no cap)
  */
 record AgentSettings(String agentId, Map<String, Object> agent, String providerRef, String providerType,
-        Map<String, Object> options) {
+        Map<String, Object> options, int providerMaxConcurrent) {
     static final String DEFAULT_PROVIDER = "echo";
     static final int DEFAULT_HISTORY = 20;
     static final int DEFAULT_MEMORY = 5;
+    static final int DEFAULT_TOOL_ROUNDS = 8;
+    static final long DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+    static final long DEFAULT_TURN_TIMEOUT_MS = 600_000;
 
     static AgentSettings of(ConfigSnapshot config, String agentId) {
         Map<String, Object> agent = new LinkedHashMap<>();
@@ -60,9 +65,81 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
             putAll(options, p);
         }
         Object type = options.remove("type");
+        int providerCap = intOf(options.remove("maxConcurrent"), 0);
         options.putAll(agentOptions);
         String providerType = type instanceof String t && !t.isBlank() ? t.trim() : ref;
-        return new AgentSettings(agentId, agent, ref, providerType, options);
+        return new AgentSettings(agentId, agent, ref, providerType, options, providerCap);
+    }
+
+    /** {@code models.providers.<ref>.maxConcurrent} in the config (0: no cap). */
+    static int providerLimit(ConfigSnapshot config, String ref) {
+        return config.get("models.providers").orElse(null) instanceof Map<?, ?> providers
+                && providers.get(ref) instanceof Map<?, ?> p ? intOf(p.get("maxConcurrent"), 0) : 0;
+    }
+
+    /** {@code maxConcurrent} of the agent (its {@code agents.list} entry over {@code agents.defaults}; 0: no cap). */
+    static int agentLimit(ConfigSnapshot config, String agentId) {
+        Object v = config.get("agents.defaults.maxConcurrent").orElse(null);
+        if (config.get("agents.list").orElse(null) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && SessionFiles.agentDir(id).equals(agentId)) {
+                    if (a.containsKey("maxConcurrent")) {
+                        v = a.get("maxConcurrent");
+                    }
+                    break;
+                }
+            }
+        }
+        return intOf(v, 0);
+    }
+
+    /** Turns of this agent that may run at once ({@code maxConcurrent}; 0: no cap). */
+    int maxConcurrent() {
+        return intOf(agent.get("maxConcurrent"), 0);
+    }
+
+    /** Model requests a turn may make for tool calls before it must answer ({@code maxToolRounds}). */
+    int maxToolRounds() {
+        return intOf(agent.get("maxToolRounds"), DEFAULT_TOOL_ROUNDS);
+    }
+
+    long toolTimeoutMs() {
+        return longOf(agent.get("toolTimeoutMs"), DEFAULT_TOOL_TIMEOUT_MS);
+    }
+
+    /** The longest a turn may take from its arrival, waits included ({@code turnTimeoutMs}; 0: none). */
+    long turnTimeoutMs() {
+        return longOf(agent.get("turnTimeoutMs"), DEFAULT_TURN_TIMEOUT_MS);
+    }
+
+    /**
+     * Whether the agent may use the tool: {@code tools} absent or {@code true}: every registered tool;
+     * {@code false}: none; a list: the tools it names; an object (the reference's tool policy):
+     * {@code allow} (absent: all) minus {@code deny}. Names may end in {@code *} (a prefix: {@code "canvas.*"}).
+     */
+    boolean toolAllowed(String name) {
+        Object t = agent.get("tools");
+        if (t == null || Boolean.TRUE.equals(t)) {
+            return true;
+        }
+        if (t instanceof List<?> list) {
+            return matches(list, name);
+        }
+        if (t instanceof Map<?, ?> policy) {
+            boolean allowed = !(policy.get("allow") instanceof List<?> allow) || matches(allow, name);
+            return allowed && !(policy.get("deny") instanceof List<?> deny && matches(deny, name));
+        }
+        return false;
+    }
+
+    private static boolean matches(List<?> patterns, String name) {
+        for (Object o : patterns) {
+            String p = String.valueOf(o);
+            if (p.equals(name) || p.equals("*") || (p.endsWith("*") && name.startsWith(p.substring(0, p.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void putAll(Map<String, Object> into, Map<?, ?> from) {
@@ -97,5 +174,9 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
 
     private static int intOf(Object o, int dflt) {
         return o instanceof Number n ? Math.max(0, n.intValue()) : dflt;
+    }
+
+    private static long longOf(Object o, long dflt) {
+        return o instanceof Number n ? Math.max(0, n.longValue()) : dflt;
     }
 }

@@ -71,7 +71,8 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
         final ChannelAdapter adapter;
         final boolean defaultEnabled;
         final Object lifecycle = new Object(); // serialises start/stop/restart of this channel
-        private int inFlight; // guarded by this
+        /** Messages in flight; no lock on the message path, waiters are woken when it drops to zero. */
+        private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         volatile State state = State.STOPPED;
         volatile boolean enabled;
         volatile long startedAt;
@@ -87,9 +88,7 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
         }
 
         private CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
-            synchronized (this) {
-                inFlight++;
-            }
+            inFlight.incrementAndGet();
             CompletionStage<Reply> stage;
             try {
                 MessageSink s = sink;
@@ -102,6 +101,17 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
             // first, so those callbacks run before the message stops counting, and a drain that waits
             // for it (restart, adapter leaving) ends after the reply is written, not just produced.
             CompletableFuture<Reply> replied = new CompletableFuture<>();
+            // The adapter cancels (client gone, timed out): so does the turn, whose model request is aborted.
+            CompletionStage<Reply> turn = stage;
+            replied.whenComplete((r, e) -> {
+                if (replied.isCancelled()) {
+                    try {
+                        turn.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException notCancellable) {
+                        // a stage that cannot be cancelled completes on its own
+                    }
+                }
+            });
             stage.whenComplete((r, e) -> {
                 try {
                     if (e != null) {
@@ -117,26 +127,28 @@ public final class ChannelManager implements ReloadHandler, ConfigSection, InFli
             return replied;
         }
 
-        private synchronized void exit() {
-            inFlight--;
-            notifyAll();
+        private void exit() {
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
         }
 
-        synchronized int inFlight() {
-            return inFlight;
+        int inFlight() {
+            return inFlight.get();
         }
 
         /** Waits until nothing is in flight or the deadline passes; the count left. */
         synchronized int awaitDrained(long deadlineNanos) throws InterruptedException {
-            while (inFlight > 0) {
+            while (inFlight.get() > 0) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                long ms = Math.max(1, left / 1_000_000);
-                wait(ms);
+                wait(Math.max(1, Math.min(50, left / 1_000_000))); // the count is not read under this lock: re-check often
             }
-            return inFlight;
+            return inFlight.get();
         }
     }
 

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.gatehouse.api.agent.TurnStats;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.launcher.api.InFlightWork;
@@ -39,6 +40,10 @@ public final class GatewayCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<InFlightWork> inFlight;
+
+    /** The agent runtime's turns (running, queued, per provider), when the agents bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile TurnStats turns;
 
     @Activate
     public GatewayCommands(@Reference LauncherControl launcher, @Reference ConfigService config,
@@ -145,6 +150,8 @@ public final class GatewayCommands {
             }
         }
         s.put("inFlight", work);
+        TurnStats t = turns;
+        s.put("turns", t == null ? null : t.snapshot());
         s.put("bundles", health.bundles());
         return s;
     }
@@ -177,6 +184,16 @@ public final class GatewayCommands {
             b.append(String.format("config inert  %s%n", i));
         }
         b.append(String.format("in flight     %s%n", s.get("inFlight")));
+        if (s.get("turns") instanceof TurnStats.Snapshot t) {
+            StringBuilder waiting = new StringBuilder();
+            for (TurnStats.Gate g : t.providers()) {
+                if (g.waiting() > 0) {
+                    waiting.append(waiting.length() == 0 ? "; waiting for " : ", ").append(g.id()).append(' ').append(g.waiting());
+                }
+            }
+            b.append(String.format("turns         %d running, %d queued%s%s (turns:stats)%n", t.running(), t.queued(),
+                    t.queued() > 0 ? ", oldest " + t.oldestWaitMs() + " ms" : "", waiting));
+        }
         b.append(String.format("%nbundles%n"));
         List<String> rows = new ArrayList<>();
         for (GatewayHealth.BundleState bs : (List<GatewayHealth.BundleState>) s.get("bundles")) {

@@ -88,6 +88,9 @@ class AgentsIT {
         List<String> deltas = new CopyOnWriteArrayList<>();
         Reply r = sink.deliver(new InboundMessage(ALICE, text, System.currentTimeMillis()), deltas::add)
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // the reply comes first; the turn ends once its transcript lines are written
+        InFlightWork turns = Gatehouse.inFlightWork("agent-turns");
+        Poll.until("the turn's transcript lines written", () -> turns.pending() == 0);
         return new Delivered(r, deltas);
     }
 

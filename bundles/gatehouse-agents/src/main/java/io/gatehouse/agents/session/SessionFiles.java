@@ -7,6 +7,7 @@ import io.gatehouse.support.files.Sha256;
 /** File names for session keys and folder names for agent ids: path-safe, reversible for short keys. */
 public final class SessionFiles {
     private static final int MAX_NAME = 180;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private SessionFiles() {
     }
@@ -25,7 +26,7 @@ public final class SessionFiles {
             } else if (c == ':') {
                 b.append('.');
             } else {
-                b.append('%').append(String.format("%02X", x & 0xff));
+                b.append('%').append(HEX[(x >> 4) & 0xf]).append(HEX[x & 0xf]);
             }
         }
         String name = b.toString();
@@ -37,6 +38,9 @@ public final class SessionFiles {
 
     /** The folder name of an agent id (routing gives ids of {@code a-z 0-9 _ -} already; anything else is collapsed). */
     public static String agentDir(String agentId) {
+        if (agentId != null && isPlain(agentId)) {
+            return agentId; // what routing gives: nothing to change, nothing to allocate
+        }
         String lowered = agentId == null ? "" : agentId.trim().toLowerCase(java.util.Locale.ROOT);
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < lowered.length(); i++) {
@@ -48,11 +52,34 @@ public final class SessionFiles {
                 b.append('-');
             }
         }
-        String out = b.toString().replaceAll("^-+|-+$", "");
+        int from = 0;
+        int to = b.length();
+        while (from < to && b.charAt(from) == '-') {
+            from++;
+        }
+        while (to > from && b.charAt(to - 1) == '-') {
+            to--;
+        }
+        String out = b.substring(from, to);
         if (out.length() > 64) {
             out = out.substring(0, 64);
         }
         return out.isEmpty() ? "main" : out;
+    }
+
+    /** Already a folder name: 1-64 of {@code a-z 0-9 _ -}, not starting or ending with {@code -}. */
+    private static boolean isPlain(String id) {
+        int n = id.length();
+        if (n == 0 || n > 64 || id.charAt(0) == '-' || id.charAt(n - 1) == '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The agent id a routing session key names ({@code agent:<id>:...}), or null. */

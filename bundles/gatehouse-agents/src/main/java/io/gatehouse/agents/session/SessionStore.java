@@ -9,12 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
@@ -75,10 +74,25 @@ public final class SessionStore {
 
     /** How long index changes may wait before they are written (the index can be rebuilt from the transcripts). */
     static final long INDEX_FLUSH_MS = 200;
+    /** The wait before the next background index write: {@link #INDEX_FLUSH_MS}, longer for large indexes. */
+    private volatile long flushDelayMs = INDEX_FLUSH_MS;
 
     private final Path root;
-    /** Agent folder name to its index (session key to entry), loaded on first use; each map is its agent's lock. */
+    /** Agent folder name to its index (session key to entry, concurrent), loaded on first use. */
     private final Map<String, Map<String, Entry>> indexes = new ConcurrentHashMap<>();
+    /** Locks for transcript appends, by file (striped: bounded, and two sessions rarely share one). */
+    private final Object[] fileLocks = new Object[1024];
+
+    {
+        for (int i = 0; i < fileLocks.length; i++) {
+            fileLocks[i] = new Object();
+        }
+    }
+
+    /** One index file write at a time. */
+    private final Object indexFileLock = new Object();
+    /** Session folders known to exist (created once, not on every line). */
+    private final java.util.Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
     /** Agents whose index changed since it was last written. */
     private final java.util.Set<String> dirty = ConcurrentHashMap.newKeySet();
     /**
@@ -128,28 +142,50 @@ public final class SessionStore {
         record.putIfAbsent("sessionKey", sessionKey);
         record.putIfAbsent("agentId", agent);
         byte[] text = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-        Map<String, Entry> index = index(agent);
-        synchronized (index) {
-            Path dir = sessionsDir(agent);
+        Map<String, Entry> index = index(agent); // loaded (or rebuilt from the transcripts) before this line is written
+        Path dir = sessionsDir(agent);
+        if (!knownDirs.contains(dir)) {
             Files.createDirectories(dir);
-            Path file = dir.resolve(SessionFiles.fileName(sessionKey));
-            long size;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                ByteBuffer buf = ByteBuffer.wrap(endsTorn(file) ? prependNewline(text) : text);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                size = ch.size();
+            knownDirs.add(dir);
+        }
+        Path file = dir.resolve(SessionFiles.fileName(sessionKey));
+        // One session's lines are written one at a time (a lock per file, striped); sessions of one agent
+        // no longer wait for each other (the index is a concurrent map).
+        synchronized (lockOf(file)) {
+            long[] sizes;
+            try {
+                sizes = write(file, text);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                Files.createDirectories(dir); // the folder was removed while running
+                sizes = write(file, text);
             }
-            Entry old = index.get(sessionKey);
-            index.put(sessionKey, new Entry(sessionKey, agent, file.getFileName().toString(),
+            Tail t = tails.get(file);
+            Object role = line.get("role");
+            boolean message = ("user".equals(role) || "assistant".equals(role)) && line.get("content") instanceof String;
+            if (t != null && t.size == sizes[0]) {
+                t.size = sizes[1];
+                if (RESET.equals(role)) {
+                    t.clear(); // the session starts over: its history is what follows
+                } else if (message) {
+                    t.add(Map.of("role", (String) role, "content", (String) line.get("content")));
+                }
+            } else if (sizes[0] == 0) {
+                tails.put(file, new Tail(sizes[1], message ? List.of(Map.of("role", (String) role, "content",
+                        (String) line.get("content"))) : List.of(), true));
+                evictTails();
+            } else {
+                tails.remove(file); // written by someone else meanwhile: read it again next time
+            }
+            // under the file's lock: the size recorded is the size after this line, in the order written
+            String fileName = file.getFileName().toString();
+            long size = sizes[1];
+            index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
                     old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1, size));
         }
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
-                indexWriter.schedule(this::flushQuietly, INDEX_FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                indexWriter.schedule(this::flushQuietly, flushDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 flushScheduled.set(false);
                 flush();
@@ -164,13 +200,11 @@ public final class SessionStore {
         for (String agent : List.copyOf(dirty)) {
             dirty.remove(agent);
             Map<String, Entry> index = index(agent);
-            synchronized (index) {
-                try {
-                    writeIndex(agent, index);
-                } catch (IOException e) {
-                    dirty.add(agent);
-                    failure = e;
-                }
+            try {
+                writeIndex(agent, index);
+            } catch (IOException e) {
+                dirty.add(agent);
+                failure = e;
             }
         }
         if (failure != null) {
@@ -179,8 +213,13 @@ public final class SessionStore {
     }
 
     private void flushQuietly() {
+        long t0 = System.nanoTime();
         try {
             flush();
+            // An index of many sessions costs its rewrite: wait at least 20 times as long as the last took (at
+            // most 5 s), so a busy gateway does not spend its time rewriting index.json every 200 ms.
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            flushDelayMs = Math.min(5_000, Math.max(INDEX_FLUSH_MS, took * 20));
         } catch (IOException e) {
             LOG.warn("cannot write a session index: {}", e.toString());
         }
@@ -206,17 +245,29 @@ public final class SessionStore {
         return out;
     }
 
-    /** Whether the file is non-empty and does not end with a newline (a torn last line). */
-    private static boolean endsTorn(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size == 0) {
-                return false;
+    /** Appends the line; the file's size before and after. */
+    private static long[] write(Path file, byte[] text) throws IOException {
+        // one open for the torn-line check and the write; appends to a file are serialised by its lock
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            long before = ch.size();
+            long at = before;
+            ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? prependNewline(text) : text);
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
             }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            ch.read(last, size - 1);
-            return last.get(0) != '\n';
+            return new long[] {before, at};
         }
+    }
+
+    /** Whether the open file is non-empty and does not end with a newline (a torn last line). */
+    private static boolean endsTorn(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return false;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        ch.read(last, size - 1);
+        return last.get(0) != '\n';
     }
 
     /** Every readable line of the session's transcript, oldest first; unreadable (torn) lines are skipped. */
@@ -257,14 +308,28 @@ public final class SessionStore {
         if (limit <= 0) {
             return List.of();
         }
-        // Read from the end in growing chunks: a turn costs the tail it needs, not the whole transcript.
         Path file = transcript(agentId, sessionKey);
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            return List.of();
+        synchronized (lockOf(file)) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                tails.remove(file);
+                return List.of();
+            }
+            Tail t = tails.get(file);
+            if (t != null && t.size == size && (t.complete || t.messages.size() >= limit)) {
+                return t.last(limit); // the file is as this store last wrote it: no read, no parse
+            }
+            List<Map<String, String>> out = readHistory(file, size, limit);
+            tails.put(file, new Tail(size, out, out.size() < limit));
+            evictTails();
+            return out;
         }
+    }
+
+    /** Reads from the end in growing chunks: a turn costs the tail it needs, not the whole transcript. */
+    private static List<Map<String, String>> readHistory(Path file, long size, int limit) throws IOException {
         long chunk = 16 * 1024;
         while (true) {
             long from = Math.max(0, size - chunk);
@@ -274,6 +339,73 @@ public final class SessionStore {
                 return out.size() <= limit ? out : new ArrayList<>(out.subList(out.size() - limit, out.size()));
             }
             chunk *= 4;
+        }
+    }
+
+    /**
+     * The recent user/assistant messages of a transcript as this store last wrote it ({@code size}): a
+     * turn's history without reading the file while nobody else wrote it. Bounded per session
+     * ({@link #TAIL_MESSAGES}, {@link #TAIL_CHARS}) and in sessions ({@link #TAIL_SESSIONS}).
+     */
+    private static final class Tail {
+        long size;
+        final ArrayDeque<Map<String, String>> messages;
+        /** Holds every message of the file (so fewer than asked for is the whole history). */
+        boolean complete;
+        long chars;
+
+        Tail(long size, List<Map<String, String>> messages, boolean complete) {
+            this.size = size;
+            this.messages = new ArrayDeque<>(messages);
+            this.complete = complete;
+            for (Map<String, String> m : messages) {
+                chars += m.get("content").length();
+            }
+            trim();
+        }
+
+        void clear() {
+            messages.clear();
+            chars = 0;
+            complete = true;
+        }
+
+        void add(Map<String, String> m) {
+            messages.addLast(m);
+            chars += m.get("content").length();
+            trim();
+        }
+
+        private void trim() {
+            while (messages.size() > TAIL_MESSAGES || (chars > TAIL_CHARS && messages.size() > 1)) {
+                chars -= messages.pollFirst().get("content").length();
+                complete = false;
+            }
+        }
+
+        List<Map<String, String>> last(int limit) {
+            List<Map<String, String>> all = new ArrayList<>(messages);
+            return all.size() <= limit ? all : new ArrayList<>(all.subList(all.size() - limit, all.size()));
+        }
+    }
+
+    static final int TAIL_MESSAGES = 64;
+    static final long TAIL_CHARS = 32 * 1024;
+    static final int TAIL_SESSIONS = 2048;
+    private final Map<Path, Tail> tails = new ConcurrentHashMap<>();
+
+    private Object lockOf(Path file) {
+        return fileLocks[Math.floorMod(file.hashCode(), fileLocks.length)];
+    }
+
+    private void evictTails() {
+        int over = tails.size() - TAIL_SESSIONS;
+        if (over > 0) {
+            java.util.Iterator<Path> it = tails.keySet().iterator();
+            for (int i = 0; i < over + TAIL_SESSIONS / 8 && it.hasNext(); i++) {
+                it.next();
+                it.remove();
+            }
         }
     }
 
@@ -329,9 +461,7 @@ public final class SessionStore {
         List<Entry> out = new ArrayList<>();
         for (String a : agents) {
             Map<String, Entry> index = index(a);
-            synchronized (index) {
-                out.addAll(index.values());
-            }
+            out.addAll(index.values());
         }
         out.sort((x, y) -> Long.compare(y.updated(), x.updated()));
         return out;
@@ -342,11 +472,9 @@ public final class SessionStore {
         String agent = SessionFiles.agentOf(sessionKey);
         if (agent != null) {
             Map<String, Entry> index = index(SessionFiles.agentDir(agent));
-            synchronized (index) {
-                Entry e = index.get(sessionKey);
-                if (e != null) {
-                    return e;
-                }
+            Entry e = index.get(sessionKey);
+            if (e != null) {
+                return e;
             }
         }
         for (Entry e : list(null)) {
@@ -364,7 +492,7 @@ public final class SessionStore {
     private Map<String, Entry> loadIndex(String agent) {
         Path dir = root.resolve(agent).resolve("sessions");
         Path file = dir.resolve(INDEX);
-        Map<String, Entry> index = Collections.synchronizedMap(new TreeMap<>());
+        Map<String, Entry> index = new ConcurrentHashMap<>();
         if (Files.exists(file)) {
             try {
                 Map<String, Object> doc = JSON.readValue(file.toFile(), MAP);
@@ -469,9 +597,7 @@ public final class SessionStore {
                 }
             }
             if (!index.isEmpty()) {
-                synchronized (index) {
-                    writeIndex(agent, index);
-                }
+                writeIndex(agent, index);
             }
         } catch (IOException e) {
             LOG.warn("cannot rebuild the session index of agent {}: {}", agent, e.toString());
@@ -482,9 +608,21 @@ public final class SessionStore {
         return o instanceof Number n ? n.longValue() : 0L;
     }
 
+    /**
+     * Writes an agent's index: a copy of the entries (the map is concurrent: appends never wait for the
+     * file), sorted by key, serialised and written by one writer at a time.
+     */
     private void writeIndex(String agent, Map<String, Entry> index) throws IOException {
+        List<Entry> entries = new ArrayList<>(index.values());
+        entries.sort((a, b) -> a.key().compareTo(b.key()));
+        synchronized (indexFileLock) {
+            writeIndex(agent, entries);
+        }
+    }
+
+    private void writeIndex(String agent, List<Entry> entries) throws IOException {
         Map<String, Object> sessions = new LinkedHashMap<>();
-        index.forEach((k, e) -> sessions.put(k, e.toMap()));
+        entries.forEach(e -> sessions.put(e.key(), e.toMap()));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", 1);
         doc.put("agentId", agent);

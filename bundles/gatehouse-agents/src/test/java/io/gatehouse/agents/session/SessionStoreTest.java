@@ -186,4 +186,29 @@ class SessionStoreTest {
         assertEquals(400, store.history("main", "agent:main:long", 1000).size(), "every message, the torn line skipped");
         store.close();
     }
+
+    @Test
+    void historyComesFromMemoryWhileOnlyTheStoreWritesAndFromTheFileAfterAnyoneElse() throws Exception {
+        SessionStore store = open(data.resolve("agents"));
+        String key = "agent:main:cache";
+        for (int i = 0; i < 30; i++) {
+            store.append("main", key, Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", "m" + i));
+            store.append("main", key, Map.of("role", "tool", "content", "not history"));
+        }
+        List<Map<String, String>> h = store.history("main", key, 5);
+        assertEquals(List.of("m25", "m26", "m27", "m28", "m29"), h.stream().map(m -> m.get("content")).toList());
+        store.append("main", key, Map.of("role", "user", "content", "m30"));
+        assertEquals("m30", store.history("main", key, 5).get(4).get("content"), "the store's own append is in the cached tail");
+        assertEquals(20, store.history("main", key, 20).size());
+
+        // someone else appends (an editor, another process): the file is read again
+        Path file = store.transcript("main", key);
+        Files.writeString(file, "{\"role\":\"assistant\",\"content\":\"by hand\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("by hand", store.history("main", key, 5).get(4).get("content"));
+        // and a removed transcript has no history
+        Files.delete(file);
+        assertTrue(store.history("main", key, 5).isEmpty());
+        store.append("main", key, Map.of("role", "user", "content", "fresh"));
+        assertEquals(List.of(Map.of("role", "user", "content", "fresh")), store.history("main", key, 5));
+    }
 }

@@ -2,7 +2,7 @@
  * Agent SPI: agents, model providers and the turns they run.
  */
 @Export
-@Version("0.3.0")
+@Version("1.0.0")
 package io.gatehouse.api.agent;
 
 import org.osgi.annotation.bundle.Export;

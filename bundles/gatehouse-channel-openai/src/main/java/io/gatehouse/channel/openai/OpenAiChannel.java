@@ -2,12 +2,14 @@ package io.gatehouse.channel.openai;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,6 +27,7 @@ import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.channels.support.HttpAttributes;
 import io.gatehouse.channels.support.SinkGate;
@@ -33,6 +36,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -48,7 +52,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * Authenticated with {@code Authorization: Bearer <gateway.auth.token>} (see {@link GatewayAuth}).
  * Account: header {@code X-Gatehouse-Account}; peer: header {@code X-Gatehouse-Peer: <kind>:<id>}, else
  * the {@code user} field as {@code direct:<user>}, else {@code direct:openai}.
- * Requests are asynchronous: no container thread waits for the agent.
+ * Requests are asynchronous: no container thread waits for the agent, and replies are written without
+ * blocking. A full gateway answers 429 with {@code Retry-After}; a client that goes away or times out
+ * ({@code channels.openai.timeoutMs}) cancels its turn and the model request behind it.
  */
 @Component(service = {ChannelAdapter.class, Servlet.class}, property = {
         ChannelAdapter.CHANNEL_ID + "=" + OpenAiChannel.ID,
@@ -73,10 +79,31 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
     private final transient SinkGate gate = new SinkGate();
     private transient volatile List<String> models = List.of("gatehouse");
     private transient volatile long timeoutMs = DEFAULT_TIMEOUT_MS;
+    static final long DEFAULT_KEEP_ALIVE_MS = 15_000;
+    private transient volatile long keepAliveMs = DEFAULT_KEEP_ALIVE_MS;
+    /**
+     * Sends keep-alive comments on streams that wait: HTTP/1.1 gives a server no other way to notice a
+     * client that went away while nothing is written (the failed write cancels the turn). One thread,
+     * owned by the component, started on first use.
+     */
+    private final transient java.util.concurrent.ScheduledThreadPoolExecutor keepAlive =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "gatehouse-openai-keepalive");
+                t.setDaemon(true);
+                return t;
+            });
 
     @Activate
     public OpenAiChannel(@Reference GatewayAuth auth) {
         this.auth = auth;
+        keepAlive.setRemoveOnCancelPolicy(true);
+        keepAlive.setKeepAliveTime(30, java.util.concurrent.TimeUnit.SECONDS);
+        keepAlive.allowCoreThreadTimeOut(true);
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        keepAlive.shutdownNow();
     }
 
     // ---- ChannelAdapter
@@ -94,6 +121,7 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
         models = m.isEmpty() ? List.of("gatehouse") : List.copyOf(m);
         timeoutMs = channelConfig.get("timeoutMs") instanceof Number n && n.longValue() > 0 ? n.longValue() : DEFAULT_TIMEOUT_MS;
+        keepAliveMs = channelConfig.get("keepAliveMs") instanceof Number k && k.longValue() >= 0 ? k.longValue() : DEFAULT_KEEP_ALIVE_MS;
         gate.open(sink);
     }
 
@@ -214,38 +242,74 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         InboundMessage message = new InboundMessage(new RouteRequest(ID, account, peer, null, null, List.of(), null), text,
                 System.currentTimeMillis(),
                 HttpAttributes.of(req.getHeader("Host"), req.getScheme(), req.getRemoteAddr(), req::getHeader));
-        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        // not UUID.randomUUID(): its SecureRandom is one lock every request would queue on
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        String id = "chatcmpl-" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
         long created = System.currentTimeMillis() / 1000;
 
         AsyncContext async = req.startAsync();
         async.setTimeout(timeoutMs + START_WAIT_MS);
         Exchange ex = new Exchange(async, resp, id, created, model, stream);
         async.addListener(ex);
+        resp.getOutputStream().setWriteListener(ex); // from here on every write is non-blocking
+        if (stream && keepAliveMs > 0) {
+            ex.keepAlive(keepAliveMs);
+        }
         gate.sink(START_WAIT_MS).whenComplete((sink, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 ex.fail(503, cause instanceof TimeoutException ? "the openai channel is not running" : cause.toString(),
-                        "server_error", "channel_unavailable");
+                        "server_error", "channel_unavailable", 0);
                 return;
             }
             try {
-                sink.deliver(message, stream ? ex::delta : d -> { })
-                        .whenComplete((reply, err) -> {
-                            if (err != null) {
-                                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                                ex.fail(500, String.valueOf(c.getMessage() == null ? c : c.getMessage()), "server_error", "agent_error");
-                            } else {
-                                ex.done(reply);
-                            }
-                        });
+                CompletionStage<Reply> turn = sink.deliver(message, stream ? ex::delta : d -> { });
+                ex.turn(turn);
+                turn.whenComplete((reply, err) -> {
+                    if (err == null) {
+                        ex.done(reply);
+                        return;
+                    }
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof TurnRejectedException full) {
+                        ex.fail(429, full.getMessage(), "rate_limit_error", "gateway_busy", full.retryAfterSeconds());
+                    } else if (c instanceof CancellationException) {
+                        ex.fail(499, "the request was cancelled", "server_error", "cancelled", 0);
+                    } else {
+                        ex.fail(500, String.valueOf(c.getMessage() == null ? c : c.getMessage()), "server_error", "agent_error", 0);
+                    }
+                });
             } catch (RuntimeException re) {
-                ex.fail(500, re.toString(), "server_error", "agent_error");
+                ex.fail(500, re.toString(), "server_error", "agent_error", 0);
             }
         });
     }
 
-    /** One request in progress; writes are serialised on it and stop after the first failure or completion. */
-    private final class Exchange implements AsyncListener {
+    /**
+     * The attributes of a message from this request: the Host the client used, the scheme it sees
+     * ({@code X-Forwarded-Proto} honoured) and its address.
+     */
+    static Map<String, String> attributes(HttpServletRequest req) {
+        Map<String, String> a = new LinkedHashMap<>();
+        String host = req.getHeader("Host");
+        if (host != null && !host.isBlank()) {
+            a.put(InboundMessage.HTTP_HOST, host.trim());
+        }
+        String proto = req.getHeader("X-Forwarded-Proto");
+        a.put(InboundMessage.HTTP_SCHEME, proto != null && !proto.isBlank() ? proto.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT)
+                : req.getScheme());
+        if (req.getRemoteAddr() != null) {
+            a.put(InboundMessage.CLIENT_ADDRESS, req.getRemoteAddr());
+        }
+        return a;
+    }
+
+    /**
+     * One request in progress. Every write is non-blocking: pieces go to an outbox that is written while
+     * the connection can take them ({@link WriteListener}), so a slow client holds no thread, and the
+     * turn's threads only ever queue. The request completes when the outbox is written.
+     */
+    private final class Exchange implements AsyncListener, WriteListener {
         final AsyncContext async;
         final HttpServletResponse resp;
         final String id;
@@ -253,8 +317,15 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         final String model;
         final boolean stream;
         final AtomicBoolean finished = new AtomicBoolean();
-        boolean headersSent; // guarded by this
-        boolean broken; // guarded by this
+        // guarded by this
+        private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+        private boolean headersSent;
+        private boolean broken;
+        private boolean unflushed;
+        private boolean completeWhenWritten;
+        private boolean closing;
+        private boolean completed;
+        private CompletionStage<Reply> turn;
 
         Exchange(AsyncContext async, HttpServletResponse resp, String id, long created, String model, boolean stream) {
             this.async = async;
@@ -263,6 +334,62 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
             this.created = created;
             this.model = model;
             this.stream = stream;
+        }
+
+        private java.util.concurrent.ScheduledFuture<?> heartbeat;
+
+        /** Every {@code ms} while nothing else is written: a comment line, which clients ignore. */
+        synchronized void keepAlive(long ms) {
+            try {
+                heartbeat = OpenAiChannel.this.keepAlive.scheduleWithFixedDelay(this::heartbeat, ms, ms,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                heartbeat = null;
+            }
+        }
+
+        private synchronized void heartbeat() {
+            if (finished.get() || broken) {
+                stopHeartbeat();
+                return;
+            }
+            if (!outbox.isEmpty()) {
+                return;
+            }
+            try {
+                streamHeaders();
+                outbox.addLast(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                gone(e);
+                return;
+            }
+            pump();
+        }
+
+        private void stopHeartbeat() {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+                heartbeat = null;
+            }
+        }
+
+        synchronized void turn(CompletionStage<Reply> t) {
+            turn = t;
+            if (broken || (finished.get() && !completeWhenWritten)) {
+                cancelTurn();
+            }
+        }
+
+        /** The client is gone or timed out: the turn is cancelled, which aborts its model request. */
+        private void cancelTurn() {
+            CompletionStage<Reply> t = turn;
+            if (t != null) {
+                try {
+                    t.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException notCancellable) {
+                    // completes on its own
+                }
+            }
         }
 
         private void streamHeaders() throws IOException {
@@ -292,10 +419,8 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
 
         private void event(Object data) throws IOException {
-            ServletOutputStream out = resp.getOutputStream();
-            out.write(("data: " + (data instanceof String s ? s : json.writeValueAsString(data)) + "\n\n")
+            outbox.addLast(("data: " + (data instanceof String s ? s : json.writeValueAsString(data)) + "\n\n")
                     .getBytes(StandardCharsets.UTF_8));
-            out.flush();
         }
 
         synchronized void delta(String text) {
@@ -306,9 +431,10 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                 streamHeaders();
                 event(chunk(Map.of("content", text), null));
             } catch (IOException | RuntimeException e) {
-                broken = true; // the client went away; the reply still completes for the session
-                LOG.debug("openai stream {}: client gone: {}", id, e.toString());
+                gone(e);
+                return;
             }
+            pump();
         }
 
         synchronized void done(Reply reply) {
@@ -345,37 +471,103 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
                     body.put("model", model);
                     body.put("choices", List.of(choice));
                     body.put("usage", usage);
-                    writeJson(resp, 200, body);
+                    json(200, body);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("openai {}: client gone: {}", id, e.toString());
-            } finally {
-                complete();
             }
+            completeWhenWritten = true;
+            pump();
         }
 
-        synchronized void fail(int status, String message, String type, String code) {
+        synchronized void fail(int status, String message, String type, String code, long retryAfterSeconds) {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
             try {
-                if (broken) {
-                    return;
-                }
-                if (headersSent) {
-                    event(Map.of("error", errorBody(message, type, code)));
-                    event("[DONE]");
-                } else {
-                    error(resp, status, message, type, code);
+                if (!broken) {
+                    if (headersSent) {
+                        event(Map.of("error", errorBody(message, type, code)));
+                        event("[DONE]");
+                    } else {
+                        if (retryAfterSeconds > 0) {
+                            resp.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+                        }
+                        json(status, Map.of("error", errorBody(message, type, code)));
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("openai {}: client gone: {}", id, e.toString());
-            } finally {
+            }
+            completeWhenWritten = true;
+            pump();
+        }
+
+        private void json(int status, Object body) throws IOException {
+            byte[] b = json.writeValueAsBytes(body);
+            resp.setStatus(status);
+            resp.setContentType("application/json");
+            resp.setCharacterEncoding("UTF-8");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.setContentLength(b.length);
+            outbox.addLast(b);
+        }
+
+        /** Writes what the connection takes now; the rest when Jetty calls {@link #onWritePossible}. */
+        private void pump() {
+            if (completed) {
+                return;
+            }
+            if (broken) {
                 complete();
+                return;
+            }
+            try {
+                ServletOutputStream out = resp.getOutputStream();
+                while (out.isReady()) {
+                    byte[] b = outbox.pollFirst();
+                    if (b != null) {
+                        out.write(b);
+                        unflushed = true;
+                    } else if (completeWhenWritten && !closing) {
+                        // The last bytes and the end of the body (the terminal chunk of a stream) leave in one
+                        // write: a client that stops reading at data: [DONE] has then read the whole response,
+                        // and its connection goes back to its pool intact. Sent apart, the JDK client could
+                        // close the stream between the two and reuse a connection it had just closed
+                        // ("HTTP/1.1 header parser received no bytes").
+                        closing = true;
+                        out.close();
+                    } else if (closing) {
+                        complete();
+                        return;
+                    } else if (unflushed) {
+                        unflushed = false;
+                        out.flush(); // an SSE event goes out now, not when a buffer fills
+                    } else {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                gone(e);
             }
         }
 
+        private void gone(Throwable e) {
+            if (!broken) {
+                broken = true; // the client went away: the turn is cancelled, its model request aborted
+                LOG.debug("openai {}: client gone: {}", id, e.toString());
+                outbox.clear();
+                cancelTurn();
+            }
+            complete();
+        }
+
         private void complete() {
+            stopHeartbeat();
+            if (completed) {
+                return;
+            }
+            completed = true;
             try {
                 async.complete();
             } catch (IllegalStateException alreadyDone) {
@@ -384,19 +576,39 @@ public final class OpenAiChannel extends HttpServlet implements ChannelAdapter {
         }
 
         @Override
+        public synchronized void onWritePossible() {
+            pump();
+        }
+
+        @Override
+        public synchronized void onError(Throwable t) {
+            gone(t);
+        }
+
+        @Override
         public void onTimeout(AsyncEvent event) {
-            fail(504, "the agent did not reply in time", "server_error", "timeout");
+            synchronized (this) {
+                fail(504, "the agent did not reply in time", "server_error", "timeout", 0);
+                cancelTurn(); // after the 504 is queued: the cancellation's own failure is then a no-op
+            }
         }
 
         @Override
         public void onError(AsyncEvent event) {
             synchronized (this) {
-                broken = true;
+                gone(event.getThrowable() == null ? new IOException("connection error") : event.getThrowable());
             }
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
+            synchronized (this) {
+                stopHeartbeat();
+                completed = true;
+                if (!finished.get()) {
+                    cancelTurn(); // completed by the container before a reply (client gone)
+                }
+            }
             finished.set(true);
         }
 

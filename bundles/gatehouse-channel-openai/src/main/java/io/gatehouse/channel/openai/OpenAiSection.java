@@ -14,7 +14,8 @@ public final class OpenAiSection implements ConfigSection {
     private static final Shape SCHEMA = Shape.object()
             .field("enabled", Shape.bool())
             .field("models", Shape.arrayOf(Shape.nonEmptyString()))
-            .field("timeoutMs", Shape.integer(1, Long.MAX_VALUE));
+            .field("timeoutMs", Shape.integer(1, Long.MAX_VALUE))
+            .field("keepAliveMs", Shape.integer(0, Long.MAX_VALUE));
 
     @Override
     public String prefix() {

@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.eclipse.jetty.websocket.api.Callback;
@@ -22,12 +24,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.gatehouse.api.auth.GatewayAuth;
+import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 
 /**
  * One browser connection. Client frames: {@code {type:"auth", token}} (first, when required) and
  * {@code {type:"message", text}}. Server frames: {@code {type:"ready", session}}, then per message
- * {@code {type:"delta", text}}… and {@code {type:"done", text}}, or {@code {type:"error", message}}.
- * Outgoing frames are sent one at a time, in order, without blocking the caller.
+ * {@code {type:"delta", text}}… and {@code {type:"done", text}}, or {@code {type:"error", message}}
+ * ({@code code: "busy"} and {@code retryAfter} seconds when the gateway is full and did not take the
+ * message). Outgoing frames are sent one at a time, in order, without blocking the caller. Closing the
+ * socket cancels the turns still running for it.
  */
 @WebSocket
 public final class ChatSocket {
@@ -38,11 +44,13 @@ public final class ChatSocket {
     private final WebchatChannel channel;
     private final GatewayAuth auth;
     private final String remoteAddress;
-    private final String sessionId;
     /** How long a socket that still has to authenticate may stay silent before it is closed. */
     static final java.time.Duration AUTH_FRAME_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final Map<String, String> attributes;
+    private final String sessionId;
+    /** Turns in progress for this socket, cancelled when it closes. */
+    private final java.util.Set<CompletableFuture<Reply>> turns = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean authenticated;
     private volatile java.time.Duration idleTimeout;
     private volatile Session session;
@@ -53,9 +61,9 @@ public final class ChatSocket {
     ChatSocket(WebchatChannel channel, GatewayAuth auth, String sessionId, boolean authenticated, String remoteAddress,
             Map<String, String> attributes) {
         this.channel = channel;
-        this.attributes = Map.copyOf(attributes);
         this.auth = auth;
         this.remoteAddress = remoteAddress;
+        this.attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
         this.authenticated = authenticated;
         if (sessionId == null) {
             byte[] b = new byte[16];
@@ -113,14 +121,26 @@ public final class ChatSocket {
             return;
         }
         try {
-            channel.deliver(sessionId, text, attributes, delta -> {
+            CompletableFuture<Reply> turn = channel.deliver(sessionId, text, attributes, delta -> {
                 if (delta != null && !delta.isEmpty()) {
                     send(frame("delta", "text", delta));
                 }
-            }).whenComplete((reply, e) -> {
+            });
+            turns.add(turn);
+            turn.whenComplete((reply, e) -> {
+                turns.remove(turn);
                 if (e != null) {
                     Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    send(frame("error", "message", c.getMessage() == null ? c.toString() : c.getMessage()));
+                    if (c instanceof TurnRejectedException full) {
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("type", "error");
+                        f.put("message", full.getMessage());
+                        f.put("code", "busy");
+                        f.put("retryAfter", full.retryAfterSeconds());
+                        send(json(f));
+                    } else if (!(c instanceof java.util.concurrent.CancellationException)) {
+                        send(frame("error", "message", c.getMessage() == null ? c.toString() : c.getMessage()));
+                    }
                 } else {
                     send(frame("done", "text", reply.text() == null ? "" : reply.text()));
                 }
@@ -136,12 +156,20 @@ public final class ChatSocket {
             outbox.clear();
         }
         session = null;
+        // the browser is gone: its turns are cancelled, their model requests aborted
+        for (CompletableFuture<Reply> t : List.copyOf(turns)) {
+            t.cancel(true);
+        }
     }
 
     private static String frame(String type, String key, String value) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type);
         m.put(key, value);
+        return json(m);
+    }
+
+    private static String json(Map<String, Object> m) {
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {

@@ -2,6 +2,7 @@ package io.gatehouse.channel.webchat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -49,18 +50,44 @@ public final class WebchatChannel implements ChannelAdapter {
 
     /**
      * Delivers one browser message; deltas go to {@code onDelta}, the stage completes with the whole reply.
+     * Cancelling the stage (the socket closed) cancels the turn.
      *
      * @param attributes the message's attributes (the Host, scheme and address of the browser's connection)
      */
-    CompletionStage<Reply> deliver(String sessionId, String text, Map<String, String> attributes, Consumer<String> onDelta) {
+    CompletableFuture<Reply> deliver(String sessionId, String text, Map<String, String> attributes, Consumer<String> onDelta) {
         InboundMessage m = new InboundMessage(new RouteRequest(ID, accountId, new RouteRequest.Peer("direct", sessionId),
                 null, null, List.of(), null), text, System.currentTimeMillis(), attributes);
-        return gate.sink(START_WAIT_MS)
-                .exceptionally(e -> {
-                    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    throw new CompletionException(c instanceof TimeoutException
-                            ? new IllegalStateException("the webchat channel is not running") : c);
-                })
-                .thenCompose(sink -> sink.deliver(m, onDelta));
+        CompletableFuture<Reply> out = new CompletableFuture<>();
+        gate.sink(START_WAIT_MS).whenComplete((sink, e) -> {
+            if (e != null) {
+                Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                out.completeExceptionally(c instanceof TimeoutException ? new IllegalStateException("the webchat channel is not running") : c);
+                return;
+            }
+            CompletionStage<Reply> turn;
+            try {
+                turn = sink.deliver(m, onDelta);
+            } catch (RuntimeException re) {
+                out.completeExceptionally(re);
+                return;
+            }
+            out.whenComplete((r, x) -> {
+                if (out.isCancelled()) {
+                    try {
+                        turn.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException notCancellable) {
+                        // completes on its own
+                    }
+                }
+            });
+            turn.whenComplete((r, x) -> {
+                if (x != null) {
+                    out.completeExceptionally(x instanceof CompletionException && x.getCause() != null ? x.getCause() : x);
+                } else {
+                    out.complete(r);
+                }
+            });
+        });
+        return out;
     }
 }

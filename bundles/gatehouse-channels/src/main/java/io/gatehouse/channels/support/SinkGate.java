@@ -13,7 +13,7 @@ import io.gatehouse.api.channel.MessageSink;
  * restart) wait for the next start without holding a thread, up to a bound.
  */
 public final class SinkGate {
-    private MessageSink sink; // guarded by this
+    private volatile MessageSink sink; // written under this
     private List<CompletableFuture<MessageSink>> waiting = new ArrayList<>(); // guarded by this
 
     public void open(MessageSink s) {
@@ -30,7 +30,7 @@ public final class SinkGate {
         sink = null;
     }
 
-    public synchronized boolean isOpen() {
+    public boolean isOpen() {
         return sink != null;
     }
 
@@ -39,6 +39,10 @@ public final class SinkGate {
      * after {@code timeoutMs}.
      */
     public CompletionStage<MessageSink> sink(long timeoutMs) {
+        MessageSink now = sink;
+        if (now != null) {
+            return CompletableFuture.completedFuture(now); // running: no lock on the message path
+        }
         CompletableFuture<MessageSink> f;
         synchronized (this) {
             if (sink != null) {

@@ -4,18 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.gatehouse.api.agent.ModelProvider;
+import io.gatehouse.api.agent.ModelReply;
+import io.gatehouse.api.agent.ModelRequest;
 import io.gatehouse.launcher.api.InFlightWork;
 
 /**
@@ -27,6 +34,10 @@ import io.gatehouse.launcher.api.InFlightWork;
  * {@code delayMs} (default 0: a pause before each delta, to simulate a slow model) and
  * {@code showVersion} (default false: end the reply with this bundle's version, so an updated
  * plugin can be told from the old one).
+ *
+ * <p>Asynchronous, as every provider must be: {@link #complete} returns a stage at once; the pauses
+ * are scheduled on the component's own timer thread (stopped on deactivate), so a slow reply holds no
+ * thread, and cancelling the turn ({@link ModelRequest#cancelled()}) stops the reply.
  *
  * <p>It is also {@link InFlightWork}: a framework restart (plugin install/update/uninstall) waits
  * for the replies it is still streaming.
@@ -62,6 +73,12 @@ public final class UpperProvider implements ModelProvider, InFlightWork {
     private final String version;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Defaults defaults;
+    /** Runs the delayed deltas: one thread for every slow reply, owned by this component. */
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "example-upper-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
     public UpperProvider(BundleContext context, Config config) {
@@ -71,6 +88,12 @@ public final class UpperProvider implements ModelProvider, InFlightWork {
     UpperProvider(String version, Defaults defaults) {
         this.version = version;
         this.defaults = defaults;
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
     }
 
     /** New defaults apply to the next reply; nothing else to redo. */
@@ -80,26 +103,49 @@ public final class UpperProvider implements ModelProvider, InFlightWork {
     }
 
     @Override
-    public String complete(List<Map<String, String>> messages, Map<String, Object> options, Consumer<String> onDelta)
-            throws InterruptedException {
+    public CompletionStage<ModelReply> complete(ModelRequest request, Consumer<String> onDelta) {
+        Map<String, Object> options = request.options();
+        Defaults d = defaults;
+        String prefix = options.get("prefix") instanceof String p ? p : d.prefix();
+        long delayMs = Math.max(0, longOption(options.get("delayMs"), d.delayMs()));
+        boolean showVersion = boolOption(options.get("showVersion"), d.showVersion());
+        String reply = prefix + request.lastUserText().toUpperCase(Locale.ROOT)
+                + (showVersion ? " [" + ID + " " + version + "]" : "");
+        List<String> deltas = chunks(reply, DELTAS);
+        if (delayMs == 0) {
+            deltas.forEach(onDelta);
+            return CompletableFuture.completedFuture(new ModelReply(reply));
+        }
         inFlight.incrementAndGet();
+        CompletableFuture<ModelReply> done = new CompletableFuture<>();
+        done.whenComplete((r, e) -> inFlight.decrementAndGet());
+        request.cancelled().thenRun(() -> done.cancel(false));
+        next(deltas, 0, delayMs, onDelta, done, reply);
+        return done;
+    }
+
+    /** Delta {@code i} after {@code delayMs}, on the timer; the last one completes the reply. */
+    private void next(List<String> deltas, int i, long delayMs, Consumer<String> onDelta, CompletableFuture<ModelReply> done,
+            String reply) {
         try {
-            Defaults d = defaults;
-            String prefix = options.get("prefix") instanceof String p ? p : d.prefix();
-            long delayMs = Math.max(0, longOption(options.get("delayMs"), d.delayMs()));
-            boolean showVersion = boolOption(options.get("showVersion"), d.showVersion());
-            String reply = prefix + lastUserMessage(messages).toUpperCase(Locale.ROOT)
-                    + (showVersion ? " [" + ID + " " + version + "]" : "");
-            for (String delta : chunks(reply, DELTAS)) {
-                if (delayMs > 0) {
-                    // The simulated model latency is the feature: it runs on the caller's (agent turn's) thread.
-                    Thread.sleep(delayMs);
+            timer.schedule(() -> {
+                if (done.isDone()) {
+                    return; // cancelled
                 }
-                onDelta.accept(delta);
-            }
-            return reply;
-        } finally {
-            inFlight.decrementAndGet();
+                try {
+                    onDelta.accept(deltas.get(i));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                    return;
+                }
+                if (i + 1 < deltas.size()) {
+                    next(deltas, i + 1, delayMs, onDelta, done, reply);
+                } else {
+                    done.complete(new ModelReply(reply));
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            done.completeExceptionally(new IllegalStateException("the " + ID + " provider stopped"));
         }
     }
 
@@ -121,15 +167,6 @@ public final class UpperProvider implements ModelProvider, InFlightWork {
     }
 
     // ---- helpers
-
-    static String lastUserMessage(List<Map<String, String>> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).get("role"))) {
-                return String.valueOf(messages.get(i).get("content"));
-            }
-        }
-        return "";
-    }
 
     private static long longOption(Object v, long fallback) {
         if (v instanceof Number n) {
