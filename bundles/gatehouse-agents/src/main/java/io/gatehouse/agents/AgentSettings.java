@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.gatehouse.agents.session.SessionFiles;
 import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.support.agent.AgentFolders;
 
 /**
  * What one turn reads from the config in force: the agent's entry of {@code agents.list} (over
@@ -37,7 +37,7 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
         }
         if (config.get("agents.list").orElse(null) instanceof List<?> list) {
             for (Object o : list) {
-                if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && SessionFiles.agentDir(id).equals(agentId)) {
+                if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && AgentFolders.name(id).equals(agentId)) {
                     putAll(agent, a);
                     break;
                 }
@@ -82,7 +82,7 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
         Object v = config.get("agents.defaults.maxConcurrent").orElse(null);
         if (config.get("agents.list").orElse(null) instanceof List<?> list) {
             for (Object o : list) {
-                if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && SessionFiles.agentDir(id).equals(agentId)) {
+                if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && AgentFolders.name(id).equals(agentId)) {
                     if (a.containsKey("maxConcurrent")) {
                         v = a.get("maxConcurrent");
                     }

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.gatehouse.api.memory.MemorySearch;
+import io.gatehouse.support.agent.AgentFolders;
 
 /** {@code memory:status}, {@code memory:search}, {@code memory:sync}. */
 @Component(service = MemoryCommands.class, property = {
@@ -41,7 +42,7 @@ public final class MemoryCommands {
             @Descriptor("only this agent") @Parameter(names = "--agent", absentValue = "") String agent) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AgentMemory m : memory.agents()) {
-            if (agent.isEmpty() || m.agentId.equals(MemoryService.agentDir(agent))) {
+            if (agent.isEmpty() || m.agentId.equals(AgentFolders.name(agent))) {
                 rows.add(m.status());
             }
         }
@@ -117,7 +118,7 @@ public final class MemoryCommands {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (asJson) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("agent", MemoryService.agentDir(agent));
+            doc.put("agent", AgentFolders.name(agent));
             doc.put("query", query);
             doc.put("stale", r.stale());
             doc.put("ms", ms);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -22,6 +21,7 @@ import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ConfigSnapshot;
 import io.gatehouse.api.memory.MemorySearch;
 import io.gatehouse.api.watch.FileWatchService;
+import io.gatehouse.support.agent.AgentFolders;
 
 /**
  * The memory of every configured agent ({@code agents.list}, else the default agent {@code main}), under
@@ -135,7 +135,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         if (snap.get("agents.list").orElse(null) instanceof List<?> l) {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> a && a.get("id") instanceof String id && !id.isBlank()) {
-                    list.putIfAbsent(agentDir(id), cast(a));
+                    list.putIfAbsent(AgentFolders.name(id), cast(a));
                 }
             }
         }
@@ -175,26 +175,6 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         return (Map<String, Object>) m;
     }
 
-    /** The agent's folder name, as the agents bundle names it (lower case; a-z 0-9 _ -). */
-    static String agentDir(String agentId) {
-        String lowered = agentId == null ? "" : agentId.trim().toLowerCase(Locale.ROOT);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < lowered.length(); i++) {
-            char c = lowered.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-            if (ok) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '-') {
-                b.append('-');
-            }
-        }
-        String out = b.toString().replaceAll("^-+|-+$", "");
-        if (out.length() > 64) {
-            out = out.substring(0, 64);
-        }
-        return out.isEmpty() ? "main" : out;
-    }
-
     @Deactivate
     void deactivate() {
         List<AgentMemory> all;
@@ -229,7 +209,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
     // ---- for the commands
 
     synchronized AgentMemory agent(String agentId) {
-        return agents.get(agentDir(agentId));
+        return agents.get(AgentFolders.name(agentId));
     }
 
     synchronized List<AgentMemory> agents() {

@@ -36,52 +36,6 @@ public final class SessionFiles {
         return name + ".jsonl";
     }
 
-    /** The folder name of an agent id (routing gives ids of {@code a-z 0-9 _ -} already; anything else is collapsed). */
-    public static String agentDir(String agentId) {
-        if (agentId != null && isPlain(agentId)) {
-            return agentId; // what routing gives: nothing to change, nothing to allocate
-        }
-        String lowered = agentId == null ? "" : agentId.trim().toLowerCase(java.util.Locale.ROOT);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < lowered.length(); i++) {
-            char c = lowered.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-            if (ok) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '-') {
-                b.append('-');
-            }
-        }
-        int from = 0;
-        int to = b.length();
-        while (from < to && b.charAt(from) == '-') {
-            from++;
-        }
-        while (to > from && b.charAt(to - 1) == '-') {
-            to--;
-        }
-        String out = b.substring(from, to);
-        if (out.length() > 64) {
-            out = out.substring(0, 64);
-        }
-        return out.isEmpty() ? "main" : out;
-    }
-
-    /** Already a folder name: 1-64 of {@code a-z 0-9 _ -}, not starting or ending with {@code -}. */
-    private static boolean isPlain(String id) {
-        int n = id.length();
-        if (n == 0 || n > 64 || id.charAt(0) == '-' || id.charAt(n - 1) == '-') {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The agent id a routing session key names ({@code agent:<id>:...}), or null. */
     public static String agentOf(String sessionKey) {
         if (sessionKey != null && sessionKey.startsWith("agent:")) {

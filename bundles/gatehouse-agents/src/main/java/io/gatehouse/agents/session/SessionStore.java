@@ -26,6 +26,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.gatehouse.support.agent.AgentFolders;
 import io.gatehouse.support.files.AtomicFiles;
 
 /**
@@ -122,7 +123,7 @@ public final class SessionStore {
     }
 
     public Path sessionsDir(String agentId) {
-        return root.resolve(SessionFiles.agentDir(agentId)).resolve("sessions");
+        return root.resolve(AgentFolders.name(agentId)).resolve("sessions");
     }
 
     public Path transcript(String agentId, String sessionKey) {
@@ -134,7 +135,7 @@ public final class SessionStore {
      * {@code sessionKey} and {@code agentId} are added when missing.
      */
     public void append(String agentId, String sessionKey, Map<String, Object> line) throws IOException {
-        String agent = SessionFiles.agentDir(agentId);
+        String agent = AgentFolders.name(agentId);
         Map<String, Object> record = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         record.put("ts", now);
@@ -452,7 +453,7 @@ public final class SessionStore {
     public List<Entry> list(String agentId) throws IOException {
         List<String> agents = new ArrayList<>();
         if (agentId != null) {
-            agents.add(SessionFiles.agentDir(agentId));
+            agents.add(AgentFolders.name(agentId));
         } else if (Files.isDirectory(root)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, Files::isDirectory)) {
                 ds.forEach(p -> agents.add(p.getFileName().toString()));
@@ -471,7 +472,7 @@ public final class SessionStore {
     public Entry find(String sessionKey) throws IOException {
         String agent = SessionFiles.agentOf(sessionKey);
         if (agent != null) {
-            Map<String, Entry> index = index(SessionFiles.agentDir(agent));
+            Map<String, Entry> index = index(AgentFolders.name(agent));
             Entry e = index.get(sessionKey);
             if (e != null) {
                 return e;

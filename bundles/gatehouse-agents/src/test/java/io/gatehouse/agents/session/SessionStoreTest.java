@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.support.agent.AgentFolders;
 
 class SessionStoreTest {
     /** Every store a test opens is closed after it, so no index write races the temp folder's removal. */
@@ -164,8 +165,8 @@ class SessionStoreTest {
         assertTrue(SessionFiles.fileName(longKey).length() < 200);
         assertNotEquals(SessionFiles.fileName(longKey), SessionFiles.fileName(longKey + "y"));
         assertEquals("main", SessionFiles.agentOf("agent:main:main"));
-        assertEquals("my-bot", SessionFiles.agentDir("My Bot"));
-        assertEquals("main", SessionFiles.agentDir("../.."));
+        assertEquals("my-bot", AgentFolders.name("My Bot"));
+        assertEquals("main", AgentFolders.name("../.."));
     }
 
     @Test

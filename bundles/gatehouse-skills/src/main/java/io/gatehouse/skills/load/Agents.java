@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+
+import io.gatehouse.support.agent.AgentFolders;
 
 /**
  * The agents as far as skills care: id, workspace folder and skill filter ({@code agents.list[].skills}
@@ -42,7 +43,7 @@ public record Agents(List<Agent> list, String defaultId, Agent defaults) {
                 if (o instanceof Map<?, ?> a && a.get("id") instanceof String rawId && !rawId.isBlank()) {
                     Map<String, Object> merged = new LinkedHashMap<>(defaults);
                     a.forEach((k, v) -> merged.put(String.valueOf(k), v));
-                    String id = normalize(rawId);
+                    String id = AgentFolders.name(rawId);
                     if (list.stream().anyMatch(x -> x.id().equals(id))) {
                         continue;
                     }
@@ -83,7 +84,7 @@ public record Agents(List<Agent> list, String defaultId, Agent defaults) {
 
     /** The agent's settings: a listed agent, else the defaults under the given id. */
     public Agent get(String agentId) {
-        String id = normalize(agentId);
+        String id = AgentFolders.name(agentId);
         for (Agent a : list) {
             if (a.id().equals(id)) {
                 return a;
@@ -93,27 +94,7 @@ public record Agents(List<Agent> list, String defaultId, Agent defaults) {
     }
 
     public boolean isListed(String agentId) {
-        String id = normalize(agentId);
+        String id = AgentFolders.name(agentId);
         return list.stream().anyMatch(a -> a.id().equals(id));
-    }
-
-    /** The agent id as a folder name: lower case, {@code a-z 0-9 _ -}, other runs collapsed to {@code -}, 64 at most. */
-    public static String normalize(String agentId) {
-        String lowered = agentId == null ? "" : agentId.trim().toLowerCase(Locale.ROOT);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < lowered.length(); i++) {
-            char c = lowered.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-            if (ok) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '-') {
-                b.append('-');
-            }
-        }
-        String out = b.toString().replaceAll("^-+|-+$", "");
-        if (out.length() > 64) {
-            out = out.substring(0, 64);
-        }
-        return out.isEmpty() ? "main" : out;
     }
 }

@@ -1,0 +1,2 @@
+/** Agent ids as the gateway's bundles name their folders. Private (embedded). */
+package io.gatehouse.support.agent;

@@ -1,0 +1,21 @@
+package io.gatehouse.support.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+class AgentFoldersTest {
+    @Test
+    void idsBecomeFolderNames() {
+        assertEquals("my-bot", AgentFolders.name("My Bot"));
+        assertEquals("main", AgentFolders.name("../.."));
+        assertEquals("main", AgentFolders.name(null));
+        assertEquals("main", AgentFolders.name("  "));
+        assertEquals("a-b_c", AgentFolders.name("-A--b_c-"));
+        assertEquals("x".repeat(64), AgentFolders.name("X".repeat(70)));
+        assertEquals("x".repeat(64), AgentFolders.name("-" + "X".repeat(70)), "the cut comes after the leading dash goes");
+        String plain = "support-bot_2";
+        assertSame(plain, AgentFolders.name(plain), "a routed id is its own folder name");
+    }
+}
