@@ -12,7 +12,8 @@ class AgentFoldersTest {
         assertEquals("main", AgentFolders.name("../.."));
         assertEquals("main", AgentFolders.name(null));
         assertEquals("main", AgentFolders.name("  "));
-        assertEquals("a-b_c", AgentFolders.name("-A--b_c-"));
+        assertEquals("a-b_c", AgentFolders.name("-A  B_c-"), "runs of other characters are one dash; none at either end");
+        assertEquals("a--b", AgentFolders.name("a--b"), "dashes are allowed characters");
         assertEquals("x".repeat(64), AgentFolders.name("X".repeat(70)));
         assertEquals("x".repeat(64), AgentFolders.name("-" + "X".repeat(70)), "the cut comes after the leading dash goes");
         String plain = "support-bot_2";
