@@ -173,35 +173,37 @@ class MemoryIT {
     @Test
     void transcriptsAreIndexedInBatchesOnceTheirThresholdIsReached(LauncherServices launcher,
             @InjectService(timeout = 30_000) MessageSink sink) throws Exception {
-        // an agent of its own, so its transcript holds only this test's messages
+        // an agent of its own, so its transcript holds only this test's messages (a new one each run: the
+        // itest home outlives a build that is not clean)
+        String scribe = "scribe-" + Long.toString(System.nanoTime(), 36);
         config.set("agents", Map.of("defaults", Map.of("workspace", ws.toString()),
-                "list", List.of(Map.of("id", "main", "default", true), Map.of("id", "scribe"))), "itest");
-        config.set("bindings", List.of(Map.of("agentId", "scribe", "match",
+                "list", List.of(Map.of("id", "main", "default", true), Map.of("id", scribe))), "itest");
+        config.set("bindings", List.of(Map.of("agentId", scribe, "match",
                 Map.of("channel", "webchat", "peer", Map.of("kind", "direct", "id", "bob-memory")))), "itest");
         config.set("memorySearch", Map.of("sources", List.of("memory", "sessions"), "query", Map.of("minScore", 0.05),
                 "sync", Map.of("sessions", Map.of("deltaMessages", 6, "deltaBytes", 10_000_000))), "itest");
-        synced(launcher, "scribe", ws.toString());
+        synced(launcher, scribe, ws.toString());
         String word = "zebra" + Long.toString(System.nanoTime(), 36);
-        int batches = batches(status(launcher, "scribe"));
+        int batches = batches(status(launcher, scribe));
         // one message: a user line and an assistant line, below the threshold of 6
         sink.deliver(new InboundMessage(BOB, "remember the " + word + " protocol", System.currentTimeMillis()), d -> { })
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Map<String, Object> below = Poll.until("the first batch counted", Duration.ofSeconds(30), () -> status(launcher, "scribe"),
+        Map<String, Object> below = Poll.until("the first batch counted", Duration.ofSeconds(30), () -> status(launcher, scribe),
                 s -> batches(s) > batches);
         assertTrue(String.valueOf(below.get("transcripts")).contains("messages=2"), below::toString);
-        assertFalse(sessionsHit(word), "indexed before the threshold");
+        assertFalse(sessionsHit(scribe, word), "indexed before the threshold");
 
         // two more: six new lines in all, the threshold
         for (int i = 0; i < 2; i++) {
             sink.deliver(new InboundMessage(BOB, "and again " + i, System.currentTimeMillis()), d -> { })
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
-        Poll.until("the transcript indexed after the batch", Duration.ofSeconds(30), () -> sessionsHit(word), Boolean.TRUE::equals);
+        Poll.until("the transcript indexed after the batch", Duration.ofSeconds(30), () -> sessionsHit(scribe, word), Boolean.TRUE::equals);
     }
 
-    static boolean sessionsHit(String word) {
+    static boolean sessionsHit(String agent, String word) {
         MemorySearch m = memory();
-        return m != null && m.search("scribe", word, 6).stream()
+        return m != null && m.search(agent, word, 6).stream()
                 .anyMatch(h -> h.source().equals("sessions") && h.snippet().contains(word) && h.path().startsWith("sessions/"));
     }
 
