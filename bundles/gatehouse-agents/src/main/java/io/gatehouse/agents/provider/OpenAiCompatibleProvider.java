@@ -78,7 +78,15 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     private final Map<Long, HttpClient[]> clients = new ConcurrentHashMap<>();
     private final AtomicInteger nextClient = new AtomicInteger();
     static final int CLIENTS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** Runs the HTTP client's callbacks (parsing, deltas): CPU work only, never a wait. */
+    /**
+     * The HTTP client's executor: its callbacks (the event stream's parsing, the deltas to the channel, the
+     * end of an attempt) run on the client's selector thread that read the bytes. They are CPU work only,
+     * never a wait (the turn goes on on the engine's pool, the channels write asynchronously). Handing each
+     * callback to a pool thread cost a queue hand-off, a thread wake-up and a selector wake-up per read
+     * (docs/benchmarks.md, turns after profiling).
+     */
+    private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+    /** Runs retries and whole-response timeouts after the timer fired (threads only while there are some). */
     private final ThreadPoolExecutor executor;
     /** Retry backoff and whole-response timeouts. */
     private final ScheduledThreadPoolExecutor timer;
@@ -217,7 +225,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 HttpClient[] c = new HttpClient[CLIENTS];
                 for (int i = 0; i < c.length; i++) {
                     c[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(ms))
-                            .followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build();
+                            .followRedirects(HttpClient.Redirect.NORMAL).executor(DIRECT).build();
                 }
                 return c;
             });
