@@ -261,6 +261,16 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
+    void wireNamesAndBaseUrlsAreCutAsTheRegexesDid() {
+        for (String name : List.of("canvas.write", "plain_name-1", "a b/c.d", "ünïcode", "emoji\uD83D\uDE00x", "", "...", "x\uD800y")) {
+            assertEquals(name.replaceAll("[^A-Za-z0-9_-]", "_"), OpenAiCompatibleProvider.ToolNames.wireChars(name), name);
+        }
+        for (String url : List.of("http://h/v1", "http://h/v1/", "http://h/v1///", "///", "", "http://h/v1/ ")) {
+            assertEquals(url.replaceAll("/+$", ""), OpenAiCompatibleProvider.withoutTrailingSlashes(url), url);
+        }
+    }
+
+    @Test
     void nonStreamingFallback() throws Exception {
         List<String> deltas = new ArrayList<>();
         assertEquals("you said hello", complete(PROMPT, options("stream", false), deltas::add));
