@@ -221,6 +221,8 @@ public final class TurnsBench {
         int peakThreads;
         double peakRss;
         double cores;
+        /** Gateway CPU (user + sys) over the phase, per conversation. */
+        double cpuMsPerTurn;
         long modelMax;
         /** From the first send to the first / last request reaching the model. */
         double firstArrivalMs;
@@ -293,7 +295,9 @@ public final class TurnsBench {
             List<NioLoad.Exchange> ex = load.exchange(reqs, delayMs + 120_000);
             long t1 = System.nanoTime();
             sampler.stop();
-            p.cores = (cpuTicks(gateway.pid) - cpu0) / (double) clkTck / ((t1 - t0) / 1e9);
+            long ticks = cpuTicks(gateway.pid) - cpu0;
+            p.cores = ticks / (double) clkTck / ((t1 - t0) / 1e9);
+            p.cpuMsPerTurn = ticks * 1000.0 / clkTck / n;
             long last = t0;
             long lastSent = t0;
             for (int i = 0; i < n; i++) {
@@ -385,6 +389,7 @@ public final class TurnsBench {
         t.count("gateway threads (peak)", p.peakThreads, "< 100", verdict(p.peakThreads < 100));
         t.row("gateway RSS (peak VmRSS)", List.of(p.peakRss), "MB", "<= 400 MB", verdict(p.peakRss <= 400));
         t.text("gateway cpu", fmt(p.cores), "cores");
+        t.text("gateway cpu per conversation", fmt(p.cpuMsPerTurn), "ms");
     }
 
     /** Samples the gateway's threads and RSS. */

@@ -72,14 +72,48 @@ public final class GatewayTokenRule implements GatewayAuth {
         return a != null && a.isLoopbackAddress();
     }
 
+    private static final java.util.regex.Pattern DIGITS_AND_DOTS = java.util.regex.Pattern.compile("[0-9.]+");
+
+    /** {@code a.b.c.d}, each part 0-255 in 1-3 digits without leading zeros. */
+    static boolean isDottedQuad(String s) {
+        int parts = 0;
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            int start = i;
+            int v = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                v = v * 10 + (s.charAt(i++) - '0');
+            }
+            if (i == start || v > 255 || (s.charAt(start) == '0' && i - start > 1)) {
+                return false; // leading zeros (ambiguous: octal to some parsers) go the long way
+            }
+            parts++;
+            if (i == n) {
+                break;
+            }
+            if (s.charAt(i) != '.' || parts == 4) {
+                return false;
+            }
+            i++;
+            if (i == n) {
+                return false;
+            }
+        }
+        return parts == 4;
+    }
+
     /** A literal loopback address ({@code 127.x}, {@code ::1}, {@code [::1]}, {@code ::ffff:127.0.0.1}); never resolves a name. */
     static boolean isLoopback(String address) {
         if (address == null || address.isEmpty()) {
             return false;
         }
+        if (address.startsWith("127.") && isDottedQuad(address)) {
+            return true; // the usual case (every local client), without a regex or InetAddress per request
+        }
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         // only literal addresses: never resolve a name here
-        if (!a.matches("[0-9.]+") && !a.contains(":")) {
+        if (!DIGITS_AND_DOTS.matcher(a).matches() && !a.contains(":")) {
             return false;
         }
         try {

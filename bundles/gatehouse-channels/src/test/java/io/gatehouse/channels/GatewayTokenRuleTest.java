@@ -41,16 +41,29 @@ class GatewayTokenRuleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "[::ffff:127.0.0.1]"})
+    @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "127.255.255.255", "127.0.0.0", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "[::ffff:127.0.0.1]"})
     void loopbackAddressesAreLoopback(String address) {
         assertTrue(GatewayTokenRule.isLoopback(address), address);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "ip6-localhost", "example.com", "127.0.0.1.example.com", "10.0.0.1", "192.168.1.20",
-            "::ffff:10.0.0.1", "2001:db8::1", "[2001:db8::1]", "0.0.0.0", "::", "", "[", "[]", "not an address"})
+            "::ffff:10.0.0.1", "2001:db8::1", "[2001:db8::1]", "0.0.0.0", "::", "", "[", "[]", "not an address",
+            "127.0.0.1a", "128.0.0.1", "127.0.0.1 "})
     void otherAddressesAndHostNamesAreNot(String address) {
         assertFalse(GatewayTokenRule.isLoopback(address), address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "255.255.255.255", "127.1.22.255"})
+    void dottedQuadsAreRecognised(String address) {
+        assertTrue(GatewayTokenRule.isDottedQuad(address), address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.01", "127.0.0", "127.0.0.1.", ".127.0.0.1", "127.0.0.256", "1270.0.0.1", "127.0.0.-1", ""})
+    void otherTextIsNoDottedQuad(String address) {
+        assertFalse(GatewayTokenRule.isDottedQuad(address), address);
     }
 
     @Test

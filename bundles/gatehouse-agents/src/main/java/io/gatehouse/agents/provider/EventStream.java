@@ -15,6 +15,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -327,35 +330,100 @@ final class EventStream {
             return reply();
         }
 
-        /** One event; true at {@code [DONE]}. */
+        /**
+         * One event; true at {@code [DONE]}. Read with Jackson's streaming parser, keeping only
+         * {@code choices[0].delta.content} and {@code .tool_calls}: a model turn has one event per token or
+         * piece, and the whole chunk as a map tree (id, model, created, ...) per event was the biggest
+         * allocation of a streamed turn. Same outcome as reading the chunk as a map: the last of duplicate
+         * keys wins, an {@code error} that is not null fails the stream, bad JSON fails it.
+         */
         private boolean event(String data) throws IOException {
             String d = data.strip();
             if (d.equals("[DONE]")) {
                 return true;
             }
-            Map<String, Object> chunk;
-            try {
-                chunk = JSON.readValue(d, MAP);
+            String content = null;
+            List<?> toolCalls = null;
+            boolean error = false;
+            try (JsonParser p = JSON.getFactory().createParser(d)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new JsonParseException(p, "an event is not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if ("error".equals(name)) {
+                        error = t != JsonToken.VALUE_NULL;
+                        p.skipChildren();
+                    } else if ("choices".equals(name)) {
+                        content = null; // a later "choices" replaces an earlier one, as in a map
+                        toolCalls = null;
+                        if (t != JsonToken.START_ARRAY) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        t = p.nextToken();
+                        if (t == JsonToken.END_ARRAY) {
+                            continue;
+                        }
+                        if (t == JsonToken.START_OBJECT) {
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String field = p.currentName();
+                                JsonToken v = p.nextToken();
+                                if (!"delta".equals(field)) {
+                                    p.skipChildren();
+                                    continue;
+                                }
+                                content = null;
+                                toolCalls = null;
+                                if (v != JsonToken.START_OBJECT) {
+                                    p.skipChildren();
+                                    continue;
+                                }
+                                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                    String key = p.currentName();
+                                    JsonToken w = p.nextToken();
+                                    if ("content".equals(key)) {
+                                        content = w == JsonToken.VALUE_STRING ? p.getText() : null;
+                                        p.skipChildren();
+                                    } else if ("tool_calls".equals(key)) {
+                                        toolCalls = w == JsonToken.START_ARRAY ? JSON.readValue(p, List.class) : null;
+                                        if (w != JsonToken.START_ARRAY) {
+                                            p.skipChildren();
+                                        }
+                                    } else {
+                                        p.skipChildren();
+                                    }
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                        while (p.nextToken() != JsonToken.END_ARRAY) { // the other choices
+                            p.skipChildren();
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
             } catch (IOException e) {
                 throw new StreamError("an event of " + uri + " is not JSON: " + e.getMessage(), e);
             }
-            if (chunk.get("error") != null) {
+            if (error) {
+                Map<String, Object> chunk = JSON.readValue(d, MAP);
                 throw new StreamError("the server reported an error in the stream: "
                         + io.gatehouse.support.secrets.Secrets.scrub(OpenAiCompatibleProvider.errorText(JSON.writeValueAsString(chunk))), null);
             }
-            if (chunk.get("choices") instanceof List<?> choices && !choices.isEmpty() && choices.get(0) instanceof Map<?, ?> c0
-                    && c0.get("delta") instanceof Map<?, ?> delta) {
-                if (delta.get("content") instanceof String content && !content.isEmpty()) {
-                    text.append(content);
-                    onDelta.accept(content);
-                }
-                if (delta.get("tool_calls") instanceof List<?> tc) {
-                    int i = 0;
-                    for (Object o : tc) {
-                        int index = o instanceof Map<?, ?> m && m.get("index") instanceof Number n ? n.intValue() : i;
-                        toolCallPiece(index, o);
-                        i++;
-                    }
+            if (content != null && !content.isEmpty()) {
+                text.append(content);
+                onDelta.accept(content);
+            }
+            if (toolCalls != null) {
+                int i = 0;
+                for (Object o : toolCalls) {
+                    int index = o instanceof Map<?, ?> m && m.get("index") instanceof Number n ? n.intValue() : i;
+                    toolCallPiece(index, o);
+                    i++;
                 }
             }
             return false;

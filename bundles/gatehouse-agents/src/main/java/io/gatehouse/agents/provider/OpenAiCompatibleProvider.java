@@ -78,7 +78,15 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     private final Map<Long, HttpClient[]> clients = new ConcurrentHashMap<>();
     private final AtomicInteger nextClient = new AtomicInteger();
     static final int CLIENTS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** Runs the HTTP client's callbacks (parsing, deltas): CPU work only, never a wait. */
+    /**
+     * The HTTP client's executor: its callbacks (the event stream's parsing, the deltas to the channel, the
+     * end of an attempt) run on the client's selector thread that read the bytes. They are CPU work only,
+     * never a wait (the turn goes on on the engine's pool, the channels write asynchronously). Handing each
+     * callback to a pool thread cost a queue hand-off, a thread wake-up and a selector wake-up per read
+     * (docs/benchmarks.md, turns after profiling).
+     */
+    private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+    /** Runs retries and whole-response timeouts after the timer fired (threads only while there are some). */
     private final ThreadPoolExecutor executor;
     /** Retry backoff and whole-response timeouts. */
     private final ScheduledThreadPoolExecutor timer;
@@ -169,7 +177,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
         Call(ModelRequest req, Consumer<String> onDelta) throws IOException {
             Map<String, Object> options = req.options();
-            String baseUrl = str(options.get("baseUrl"), DEFAULT_BASE_URL).replaceAll("/+$", "");
+            String baseUrl = withoutTrailingSlashes(str(options.get("baseUrl"), DEFAULT_BASE_URL));
             String model = str(options.get("model"), null);
             if (model == null) {
                 throw new IllegalArgumentException("no model: set the agent's model as \"<provider>/<model>\" or models.providers.<id>.model");
@@ -217,7 +225,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 HttpClient[] c = new HttpClient[CLIENTS];
                 for (int i = 0; i < c.length; i++) {
                     c[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(ms))
-                            .followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build();
+                            .followRedirects(HttpClient.Redirect.NORMAL).executor(DIRECT).build();
                 }
                 return c;
             });
@@ -418,6 +426,15 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         return uri;
     }
 
+    /** {@code s} without the slashes it ends with (as {@code replaceAll("/+$", "")}, without a regex per call). */
+    static String withoutTrailingSlashes(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '/') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
     /** The URI without user info and query, for messages (credentials never show). */
     static URI redacted(URI uri) {
         try {
@@ -448,7 +465,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             if (w != null) {
                 return w;
             }
-            String base = name.replaceAll("[^A-Za-z0-9_-]", "_");
+            String base = wireChars(name);
             if (base.length() > 60) {
                 base = base.substring(0, 60);
             }
@@ -459,6 +476,32 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             toWire.put(name, w);
             fromWire.put(w, name);
             return w;
+        }
+
+        /**
+         * The name with every character outside {@code [A-Za-z0-9_-]} replaced by {@code _}, as
+         * {@code replaceAll("[^A-Za-z0-9_-]", "_")} did, without compiling a regex per tool and call
+         * (5.7 % of the sampled allocation of a turn, docs/benchmarks.md).
+         */
+        static String wireChars(String name) {
+            StringBuilder b = null;
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+                if (!ok) {
+                    if (b == null) {
+                        b = new StringBuilder(name.length()).append(name, 0, i);
+                    }
+                    // a supplementary character is one code point: one "_", as the regex replaced it
+                    if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                        i++;
+                    }
+                    b.append('_');
+                } else if (b != null) {
+                    b.append(c);
+                }
+            }
+            return b == null ? name : b.toString();
         }
 
         String back(String wire) {

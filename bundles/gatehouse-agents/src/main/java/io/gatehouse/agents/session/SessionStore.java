@@ -311,10 +311,10 @@ public final class SessionStore {
         }
         Path file = transcript(agentId, sessionKey);
         synchronized (lockOf(file)) {
-            long size;
-            try {
-                size = Files.size(file);
-            } catch (NoSuchFileException e) {
+            // one stat, and no exception for a new session (Files.size throws NoSuchFileException, whose stack
+            // trace was a measurable part of a new conversation's first turn); 0 also for a missing file
+            long size = file.toFile().length();
+            if (size == 0) {
                 tails.remove(file);
                 return List.of();
             }

@@ -107,6 +107,14 @@ class OpenAiCompatibleProviderTest {
                 hangEnded.countDown();
             }
         }
+        if (rawEvents != null) {
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(rawEvents.getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (failuresLeft.getAndDecrement() > 0) {
             byte[] err = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -216,6 +224,50 @@ class OpenAiCompatibleProviderTest {
         assertEquals(64, req.get("max_tokens"));
         assertEquals(PROMPT, req.get("messages"));
         assertEquals("Bearer sk-test", auth.get(0));
+    }
+
+    /** When set, the server answers every request with these server-sent events as they are. */
+    volatile String rawEvents;
+
+    @Test
+    void eventsOfAnyShapeGiveTheirDeltaContentOnly() throws Exception {
+        rawEvents = String.join("\n\n",
+                "data: {\"id\":\"x\",\"error\":null,\"usage\":{\"a\":[1,{\"b\":[]}]},\"choices\":[{\"index\":0,"
+                        + "\"logprobs\":{\"content\":[{\"token\":\"no\"}]},\"delta\":{\"role\":\"assistant\",\"content\":\"a\\u00e9\"}},"
+                        + "{\"index\":1,\"delta\":{\"content\":\"other choice\"}}]}",
+                "data: {\"choices\":[{\"delta\":{\"content\":\"dropped\"}}],\"choices\":[{\"delta\":{\"content\":\" b\"}}]}",
+                "data: {\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":null}}]}",
+                "data: {\"choices\":[]}",
+                "data: {\"choices\":{\"delta\":{\"content\":\"not a list\"}}}",
+                "data: {\"choices\":[7,{\"delta\":{\"content\":\"second\"}}]}",
+                "data: {\"choices\":[{\"delta\":\"text\"}]}",
+                "data: {\"choices\":[{\"delta\":{\"content\":\" c\"}}]} trailing",
+                "data: [DONE]", "");
+        List<String> deltas = new ArrayList<>();
+        assertEquals("a\u00e9 b c", complete(PROMPT, options(), deltas::add));
+        assertEquals(List.of("a\u00e9", " b", " c"), deltas);
+    }
+
+    @Test
+    void anErrorEventOrBadJsonFailsTheStream() {
+        rawEvents = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"error\":{\"message\":\"quota gone\"}}\n\ndata: [DONE]\n\n";
+        Exception e = assertThrows(Exception.class, () -> complete(PROMPT, options("maxRetries", 0), d -> { }));
+        assertTrue(e.getMessage().contains("the server reported an error in the stream: quota gone"), e.getMessage());
+        for (String bad : List.of("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]", "[1,2]", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}],}")) {
+            rawEvents = "data: " + bad + "\n\ndata: [DONE]\n\n";
+            Exception b = assertThrows(Exception.class, () -> complete(PROMPT, options("maxRetries", 0), d -> { }), bad);
+            assertTrue(b.getMessage().contains("is not JSON"), b.getMessage());
+        }
+    }
+
+    @Test
+    void wireNamesAndBaseUrlsAreCutAsTheRegexesDid() {
+        for (String name : List.of("canvas.write", "plain_name-1", "a b/c.d", "ünïcode", "emoji\uD83D\uDE00x", "", "...", "x\uD800y")) {
+            assertEquals(name.replaceAll("[^A-Za-z0-9_-]", "_"), OpenAiCompatibleProvider.ToolNames.wireChars(name), name);
+        }
+        for (String url : List.of("http://h/v1", "http://h/v1/", "http://h/v1///", "///", "", "http://h/v1/ ")) {
+            assertEquals(url.replaceAll("/+$", ""), OpenAiCompatibleProvider.withoutTrailingSlashes(url), url);
+        }
     }
 
     @Test
