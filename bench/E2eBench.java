@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import support.BenchFailure;
+import support.Gateway;
 import support.BenchSupport;
 import support.Table;
 
@@ -74,6 +75,8 @@ public final class E2eBench {
     URI uri;
     long gatewayPid;
     Process gateway;
+    /** bench/floor/floor.sh instead of the gateway: what Jetty alone costs for the same exchange (null: the gateway). */
+    Path floor;
     long clkTck = 100;
 
     E2eBench(Path home, Path outDir, int clients, long durationMs, long warmupMs, List<String> rates, boolean skipShared,
@@ -98,6 +101,7 @@ public final class E2eBench {
         boolean noShared = false;
         boolean noStream = false;
         boolean rawClientOpt = false;
+        Path floor = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -111,6 +115,7 @@ public final class E2eBench {
                     case "--no-shared" -> noShared = true;
                     case "--no-stream" -> noStream = true;
                     case "--raw-client" -> rawClientOpt = true;
+                    case "--floor" -> floor = Path.of(value(args, ++i, a));
                     case "-h", "--help" -> {
                         usage(System.out);
                         System.exit(0);
@@ -151,6 +156,7 @@ public final class E2eBench {
         // constructing only stores the settings; the work happens in run()
         E2eBench bench = new E2eBench(home, outDir, clients, (long) (duration * 1000), (long) (warmup * 1000), rateList, noShared, noStream);
         bench.rawClient = rawClientOpt;
+        bench.floor = floor;
         Path out = outDir;
         BenchSupport.runAndExit("E2eBench", null, () -> {
             Files.createDirectories(out);
@@ -811,51 +817,17 @@ public final class E2eBench {
     // ------------------------------------------------------------------------------------- gateway
 
     void launch() throws IOException, InterruptedException, BenchFailure {
-        Path run = home.resolve("data/run");
-        Files.deleteIfExists(run.resolve("gateway.listen"));
         Path console = outDir.resolve("console.out");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "--home", home.toString(), "run")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(console.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("GATEHOUSE_HOME");
-        pb.environment().remove("GATEHOUSE_TOKEN");
-        long t0 = System.nanoTime();
-        gateway = pb.start();
-        CHILDREN.add(gateway);
-        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(READY_DEADLINE_MS);
-        String lastProblem = "no answer yet";
-        while (true) {
-            if (!gateway.isAlive()) {
-                throw new BenchFailure("the gateway exited with status " + gateway.exitValue() + " during start\n" + tail(console, 20));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new BenchFailure("not ready within " + READY_DEADLINE_MS + " ms (" + lastProblem + ")\n" + tail(console, 20));
-            }
-            String listen = readTrimmed(run.resolve("gateway.listen"));
-            if (listen != null) {
-                try {
-                    int code = healthz(listen, "gatehouse-bench", true);
-                    if (code == 200) {
-                        int colon = listen.lastIndexOf(':');
-                        uri = URI.create("http://127.0.0.1:" + listen.substring(colon + 1) + "/v1/chat/completions");
-                        break;
-                    }
-                    lastProblem = "/healthz answered " + code;
-                } catch (IOException e) {
-                    lastProblem = e.toString();
-                }
-            }
-            Thread.sleep(20);
+        Gateway g = floor == null ? Gateway.launch(home, console, "gatehouse-bench", READY_DEADLINE_MS, 20)
+                : Gateway.launch(List.of(floor.toString(), home.toString(), "0", "echo"), home, console, "gatehouse-bench",
+                        READY_DEADLINE_MS, 20);
+        if (floor != null) {
+            System.out.printf(Locale.ROOT, "  FLOOR: %s instead of the gateway (Jetty only, a fixed echo, nothing else)%n", floor);
         }
-        gatewayPid = gateway.pid();
-        String pidFile = readTrimmed(run.resolve("gatehouse.pid"));
-        if (pidFile != null && !pidFile.equals(Long.toString(gatewayPid))) {
-            long filePid = Long.parseLong(pidFile);
-            if (ProcessHandle.of(filePid).map(ProcessHandle::isAlive).orElse(false)) {
-                gatewayPid = filePid;
-            }
-        }
+        gateway = g.process;
+        gatewayPid = g.pid;
+        int colon = g.listen.lastIndexOf(':');
+        uri = URI.create("http://127.0.0.1:" + g.listen.substring(colon + 1) + "/v1/chat/completions");
     }
 
     double stop() throws InterruptedException, BenchFailure {

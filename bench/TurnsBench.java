@@ -54,6 +54,8 @@ public final class TurnsBench {
     final long delayMs;
     final List<String> modes;
     final int pieces;
+    /** bench/floor/floor.sh instead of the gateway: what the two HTTP stacks alone cost (null: the gateway). */
+    Path floor;
     Gateway gateway;
     MockModel model;
     URI chat;
@@ -74,6 +76,7 @@ public final class TurnsBench {
         long delay = 2000;
         String modes = "plain,stream";
         int pieces = 10;
+        Path floor = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -83,6 +86,7 @@ public final class TurnsBench {
                     case "--delay-ms" -> delay = Long.parseLong(value(args, ++i, a));
                     case "--modes" -> modes = value(args, ++i, a);
                     case "--pieces" -> pieces = Integer.parseInt(value(args, ++i, a));
+                    case "--floor" -> floor = Path.of(value(args, ++i, a));
                     case "-h", "--help" -> {
                         usage(System.out);
                         System.exit(0);
@@ -115,6 +119,7 @@ public final class TurnsBench {
         }
         Path h = home.toAbsolutePath().normalize();
         TurnsBench bench = new TurnsBench(h, h.resolve("data/bench"), n, delay, m, pieces);
+        bench.floor = floor;
         BenchSupport.runAndExit("TurnsBench", null, () -> {
             Files.createDirectories(bench.outDir);
             bench.run();
@@ -123,7 +128,7 @@ public final class TurnsBench {
 
     static void usage(java.io.PrintStream out) {
         out.println("usage: java -cp CLASSES TurnsBench --home DIR [--conversations 100,1000,5000] [--delay-ms 2000]");
-        out.println("           [--modes plain,stream] [--pieces 10]");
+        out.println("           [--modes plain,stream] [--pieces 10] [--floor bench/floor/floor.sh]");
     }
 
     void run() throws IOException, InterruptedException, BenchFailure {
@@ -136,7 +141,12 @@ public final class TurnsBench {
 
         model = new MockModel(delayMs, pieces);
         configure();
-        gateway = Gateway.launch(home, outDir.resolve("console.out"), "gatehouse-bench", 60_000, 20);
+        gateway = floor == null ? Gateway.launch(home, outDir.resolve("console.out"), "gatehouse-bench", 60_000, 20)
+                : Gateway.launch(List.of(floor.toString(), home.toString(), Integer.toString(model.port())), home,
+                        outDir.resolve("console.out"), "gatehouse-bench", 60_000, 20);
+        if (floor != null) {
+            System.out.printf(Locale.ROOT, "  FLOOR: %s instead of the gateway (Jetty in, JDK HttpClient out, nothing else)%n", floor);
+        }
         int port = Integer.parseInt(gateway.listen.substring(gateway.listen.lastIndexOf(':') + 1));
         chat = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
         Thread.sleep(2000);

@@ -4,12 +4,14 @@
 # saturation (closed loop, own session per client, one shared session, streaming) and at fixed
 # rates (open loop). See docs/benchmarks.md.
 #
-#   bench/e2e.sh [-c|--clients N] [-d|--duration S] [-w|--warmup S] [-r|--rates LIST] [--keep] [-- HARNESS_OPTIONS...]
+#   bench/e2e.sh [-c|--clients N] [-d|--duration S] [-w|--warmup S] [-r|--rates LIST] [--floor] [--keep] [-- HARNESS_OPTIONS...]
 #
 #   -c, --clients N    concurrent clients = connections (default 64)
 #   -d, --duration S   measured seconds of every phase (default 15)
 #   -w, --warmup S     unrecorded warm-up seconds before every phase (default 3)
 #   -r, --rates LIST   fixed rates, msg/s or N% of the measured saturation (default 200,500,1000,50%,75%)
+#   --floor            run bench/floor/FloorProxy.java (echo) instead of the gateway: Jetty and a fixed echo, nothing
+#                      else; use with  -- --no-shared --no-stream  (the least any gateway on Jetty needs)
 #   --keep             keep the temp home (logs, transcripts, console output) instead of deleting it
 #   -- ...             passed to the harness bench/E2eBench.java, e.g. -- --no-shared --no-stream
 #
@@ -30,7 +32,7 @@ keep=0
 harness_args=()
 kept_note="gateway logs in home/data/log, transcripts in home/data/agents, console output in home/data/bench"
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -43,8 +45,9 @@ while [[ $# -gt 0 ]]; do
     -r|--rates) rates="${2?$1 needs a list}"; shift 2 ;;
     --rates=*) rates="${1#*=}"; shift ;;
     --keep) keep=1; shift ;;
+    --floor) harness_args+=(--floor "$repo/bench/floor/floor.sh"); shift ;;
     -h|--help) usage; exit 0 ;;
-    --) shift; harness_args=("$@"); break ;;
+    --) shift; harness_args+=("$@"); break ;;
     *) echo "e2e.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done

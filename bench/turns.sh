@@ -4,11 +4,13 @@
 # delay, plain or streamed. Time to the last answer, the gateway's overhead p50/p99, threads and RSS.
 # See docs/benchmarks.md.
 #
-#   bench/turns.sh [-n|--conversations LIST] [--delay-ms MS] [--modes LIST] [--keep] [-- HARNESS_OPTIONS...]
+--conversations LIST] [--delay-ms MS] [--modes LIST] [--keep]|--conversations LIST] [--delay-ms MS] [--modes LIST] [--keep] [-- HARNESS_OPTIONS...]
 #
 #   -n, --conversations LIST   concurrent conversations per phase (default 100,1000,5000)
 #   --delay-ms MS              the model's delay (default 2000)
 #   --modes LIST               plain and/or stream (default plain,stream)
+#   --floor                    run bench/floor/FloorProxy.java instead of the gateway: Jetty in, the JDK HttpClient
+#                              out, nothing else (plain only): the least any gateway on this stack needs
 #   --keep                     keep the temp home (logs, transcripts, console output) instead of deleting it
 #   -- ...                     passed to the harness bench/TurnsBench.java, e.g. -- --pieces 20
 #
@@ -27,7 +29,7 @@ keep=0
 harness_args=()
 kept_note="gateway logs in home/data/log, transcripts in home/data/agents, console output in home/data/bench"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,8 +37,9 @@ while [[ $# -gt 0 ]]; do
     --delay-ms) delay="${2:?$1 needs a number}"; shift 2 ;;
     --modes) modes="${2:?$1 needs a list}"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --floor) harness_args+=(--floor "$repo/bench/floor/floor.sh"); shift ;;
     -h|--help) usage; exit 0 ;;
-    --) shift; harness_args=("$@"); break ;;
+    --) shift; harness_args+=("$@"); break ;;
     *) echo "turns.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,15 +45,26 @@ public final class Gateway {
      */
     public static Gateway launch(Path home, Path console, String userAgent, long deadlineMs, long pollMs)
             throws IOException, InterruptedException, BenchFailure {
+        return launch(List.of(home.resolve("bin/gatehouse").toString(), "--home", home.toString(), "run"), home, console,
+                userAgent, deadlineMs, pollMs);
+    }
+
+    /**
+     * As {@link #launch(Path, Path, String, long, long)} with another command that serves the home the same
+     * way (writes {@code data/run/gateway.listen}, answers {@code /healthz}): the benchmarks' floor process.
+     */
+    public static Gateway launch(List<String> command, Path home, Path console, String userAgent, long deadlineMs, long pollMs)
+            throws IOException, InterruptedException, BenchFailure {
         Path run = home.resolve("data/run");
         // Stale files of an earlier run must not point the probe anywhere; the launcher writes new ones.
         Files.deleteIfExists(run.resolve("gateway.listen"));
         Files.deleteIfExists(run.resolve("admin.port"));
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/gatehouse").toString(), "--home", home.toString(), "run")
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(console.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().remove("GATEHOUSE_HOME");
+        pb.environment().remove("GATEHOUSE_TOKEN"); // the benchmarks send no token
         long t0 = System.nanoTime();
         Gateway g = new Gateway(home, pb.start(), console);
         CHILDREN.add(g.process);

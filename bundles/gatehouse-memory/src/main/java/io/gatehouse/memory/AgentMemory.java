@@ -1132,6 +1132,13 @@ final class AgentMemory implements Closeable {
             return new MemorySearch.Result(List.of(), true);
         }
         stale |= rebuilding || rebuildWanted;
+        try {
+            if (idx.isEmpty()) {
+                return new MemorySearch.Result(List.of(), stale); // no memory files: no query to parse and run
+            }
+        } catch (IOException | AlreadyClosedException ex) {
+            return new MemorySearch.Result(List.of(), true);
+        }
         int maxResults = limit > 0 ? limit : s.query().maxResults();
         int candidates = Ranking.candidates(maxResults, s.query().candidateMultiplier());
         Embedder e = null;

@@ -45,6 +45,11 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
         return t;
     });
     private final Map<String, AgentMemory> agents = new LinkedHashMap<>();
+    /**
+     * A copy of {@link #agents} for searches, replaced after every change: each turn searches, and a lock
+     * here made every turn of the gateway wait for the others.
+     */
+    private volatile Map<String, AgentMemory> searchable = Map.of();
     private String appliedHash;
     private boolean closed;
 
@@ -126,6 +131,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
                 m.reconfigure(scope);
             }
         });
+        searchable = Map.copyOf(agents);
     }
 
     private Map<String, AgentMemory.Scope> scopes(ConfigSnapshot snap, MemorySettings s) {
@@ -182,6 +188,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
             closed = true;
             all = new ArrayList<>(agents.values());
             agents.clear();
+            searchable = Map.of();
         }
         for (AgentMemory m : all) {
             m.close();
@@ -199,7 +206,7 @@ public final class MemoryService implements MemorySearch, AgentMemory.Host {
 
     @Override
     public Result query(String agentId, String query, int limit) {
-        AgentMemory m = agent(agentId);
+        AgentMemory m = searchable.get(AgentFolders.name(agentId));
         if (m == null) {
             return new Result(List.of(), false);
         }

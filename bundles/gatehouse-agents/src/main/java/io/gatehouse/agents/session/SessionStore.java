@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,6 +184,7 @@ public final class SessionStore {
             index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
                     old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1, size));
         }
+        closeIdleTranscripts();
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
@@ -237,6 +239,7 @@ public final class SessionStore {
             Thread.currentThread().interrupt();
         }
         flushQuietly();
+        closeTranscripts();
     }
 
     private static byte[] prependNewline(byte[] text) {
@@ -246,23 +249,123 @@ public final class SessionStore {
         return out;
     }
 
-    /** Appends the line; the file's size before and after. */
-    private static long[] write(Path file, byte[] text) throws IOException {
-        // one open for the torn-line check and the write; appends to a file are serialised by its lock
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            long before = ch.size();
-            long at = before;
-            ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? prependNewline(text) : text);
-            while (buf.hasRemaining()) {
-                at += ch.write(buf, at);
+    /**
+     * Appends the line; the file's size before and after. Called under the file's lock.
+     *
+     * <p>The transcript stays open for the session's next lines ({@link #OPEN_TRANSCRIPTS} at most): opening,
+     * checking and closing the file for every line was most of a turn's transcript cost. One {@code stat} per
+     * line still finds what others did to the path: a file deleted or replaced is opened again (created), a
+     * size other than this store's last write is checked for a torn last line.
+     */
+    private long[] write(Path file, byte[] text) throws IOException {
+        OpenTranscript o = openTranscripts.get(file);
+        BasicFileAttributes onDisk = null;
+        if (o != null) {
+            try {
+                onDisk = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (NoSuchFileException gone) {
+                onDisk = null;
             }
+            if (onDisk == null || !o.fileKey.equals(onDisk.fileKey()) || !o.channel.isOpen()) {
+                openTranscripts.remove(file, o);
+                o.close();
+                o = null;
+            }
+        }
+        if (o == null) {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            try {
+                Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+                o = new OpenTranscript(ch, key == null ? file : key);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            o.size = -1; // unknown: checked below
+            openTranscripts.put(file, o);
+        }
+        o.lastUse = System.nanoTime();
+        try {
+            long before = onDisk != null && onDisk.size() == o.size ? o.size : o.channel.size();
+            // this store's own last write ended with a newline; anything else is checked
+            boolean torn = before != o.size && endsTorn(o.channel, before);
+            long at = before;
+            ByteBuffer buf = ByteBuffer.wrap(torn ? prependNewline(text) : text);
+            while (buf.hasRemaining()) {
+                at += o.channel.write(buf, at);
+            }
+            o.size = at;
             return new long[] {before, at};
+        } catch (IOException | RuntimeException e) {
+            openTranscripts.remove(file, o);
+            o.close();
+            throw e;
+        }
+    }
+
+    /** Transcripts kept open between appends, at most this many (the least recently used are closed). */
+    static final int OPEN_TRANSCRIPTS = 256;
+
+    /** An open transcript: used under its file's lock only. */
+    private static final class OpenTranscript {
+        final FileChannel channel;
+        /** The file's identity when opened (device and inode): a replaced file is another one. */
+        final Object fileKey;
+        /** The size after this store's last write, -1 when not known. */
+        long size;
+        volatile long lastUse;
+
+        OpenTranscript(FileChannel channel, Object fileKey) {
+            this.channel = channel;
+            this.fileKey = fileKey;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing a transcript: {}", e.toString());
+            }
+        }
+    }
+
+    private final Map<Path, OpenTranscript> openTranscripts = new ConcurrentHashMap<>();
+
+    /**
+     * Closes the least recently used open transcripts beyond {@link #OPEN_TRANSCRIPTS} (an eighth more, so this
+     * runs once per many new sessions). Called holding no file lock: it takes each victim's.
+     */
+    private void closeIdleTranscripts() {
+        int over = openTranscripts.size() - OPEN_TRANSCRIPTS;
+        if (over <= 0) {
+            return;
+        }
+        List<Map.Entry<Path, OpenTranscript>> all = new ArrayList<>(openTranscripts.entrySet());
+        all.sort((a, b) -> Long.compare(a.getValue().lastUse, b.getValue().lastUse));
+        for (int i = 0; i < Math.min(all.size(), over + OPEN_TRANSCRIPTS / 8); i++) {
+            Path file = all.get(i).getKey();
+            OpenTranscript o = all.get(i).getValue();
+            synchronized (lockOf(file)) {
+                if (openTranscripts.remove(file, o)) {
+                    o.close();
+                }
+            }
+        }
+    }
+
+    /** Closes every open transcript (on deactivation). */
+    private void closeTranscripts() {
+        for (Map.Entry<Path, OpenTranscript> e : List.copyOf(openTranscripts.entrySet())) {
+            synchronized (lockOf(e.getKey())) {
+                if (openTranscripts.remove(e.getKey(), e.getValue())) {
+                    e.getValue().close();
+                }
+            }
         }
     }
 
     /** Whether the open file is non-empty and does not end with a newline (a torn last line). */
-    private static boolean endsTorn(FileChannel ch) throws IOException {
-        long size = ch.size();
+    private static boolean endsTorn(FileChannel ch, long size) throws IOException {
         if (size == 0) {
             return false;
         }

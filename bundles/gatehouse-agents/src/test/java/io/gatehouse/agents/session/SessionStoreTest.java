@@ -212,4 +212,66 @@ class SessionStoreTest {
         store.append("main", key, Map.of("role", "user", "content", "fresh"));
         assertEquals(List.of(Map.of("role", "user", "content", "fresh")), store.history("main", key, 5));
     }
+    @Test
+    void anOpenTranscriptFollowsWhatOthersDoToItsFile() throws Exception {
+        SessionStore store = open(data.resolve("agents"));
+        String key = "agent:main:open";
+        store.append("main", key, Map.of("role", "user", "content", "one"));
+        Path file = store.transcript("main", key);
+
+        // a torn fragment appended by someone else: the store's next line starts on a line of its own
+        Files.write(file, "{\"role\":\"user\",\"cont".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        store.append("main", key, Map.of("role", "assistant", "content", "two"));
+        assertEquals(List.of("one", "two"), store.read("main", key).stream().map(l -> l.get("content")).toList());
+
+        // deleted: the next line creates the file again instead of going to the deleted one
+        Files.delete(file);
+        store.append("main", key, Map.of("role", "user", "content", "three"));
+        assertEquals(List.of("three"), store.read("main", key).stream().map(l -> l.get("content")).toList());
+
+        // replaced by another file (an editor's save: write a copy, rename it over): the new file gets the line
+        Path copy = file.resolveSibling("edited.tmp");
+        Files.writeString(copy, "{\"role\":\"user\",\"content\":\"edited\"}\n");
+        Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        store.append("main", key, Map.of("role", "assistant", "content", "four"));
+        assertEquals(List.of("edited", "four"), store.read("main", key).stream().map(l -> l.get("content")).toList());
+
+        // truncated to nothing: written from the start, no blank line first
+        Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        store.append("main", key, Map.of("role", "user", "content", "five"));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).contains("\"five\""));
+    }
+
+    @Test
+    void manySessionsKeepABoundedNumberOfTranscriptsOpenAndLoseNoLine() throws Exception {
+        SessionStore store = open(data.resolve("agents"));
+        int sessions = SessionStore.OPEN_TRANSCRIPTS * 2 + 7;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < sessions; i++) {
+                store.append("main", "agent:main:s" + i, Map.of("role", "user", "content", "r" + round));
+            }
+        }
+        long open = Files.list(Path.of("/proc/self/fd")).filter(fd -> {
+            try {
+                return Files.readSymbolicLink(fd).startsWith(data);
+            } catch (java.io.IOException gone) {
+                return false;
+            }
+        }).count();
+        assertTrue(open <= SessionStore.OPEN_TRANSCRIPTS, open + " transcripts open");
+        for (int i = 0; i < sessions; i++) {
+            assertEquals(List.of("r0", "r1"), store.read("main", "agent:main:s" + i).stream().map(l -> l.get("content")).toList());
+        }
+        store.close();
+        long after = Files.list(Path.of("/proc/self/fd")).filter(fd -> {
+            try {
+                return Files.readSymbolicLink(fd).startsWith(data);
+            } catch (java.io.IOException gone) {
+                return false;
+            }
+        }).count();
+        assertEquals(0, after, "close() closes every transcript");
+    }
 }
