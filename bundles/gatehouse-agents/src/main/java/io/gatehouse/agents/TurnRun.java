@@ -566,13 +566,19 @@ final class TurnRun {
     }
 
     /**
-     * Writes a transcript line on a transcript thread, after the turn's earlier lines: a turn never waits for
-     * the disk (a new session's file can take a millisecond to create, and a burst of new sessions queues on
-     * the folder), yet its lines keep their order and the session's next turn starts only after them.
+     * Writes a transcript line after the turn's earlier lines; its lines keep their order and the session's
+     * next turn starts only after them. A line to a transcript the store has open is one small write, done here:
+     * handing it to another thread cost more than the write, and the session's next turn waited for that
+     * thread. Otherwise (a new session's file to create, which can take a millisecond, and a burst of new
+     * sessions queues on the folder) it goes to a transcript thread, and the turn never waits for the disk.
      */
     private void record(Map<String, Object> line) {
         synchronized (this) {
-            recorded = recorded.thenRunAsync(() -> write(line), engine.recorder());
+            if (recorded.isDone() && gw.store().isOpen(agent, key)) {
+                write(line);
+            } else {
+                recorded = recorded.thenRunAsync(() -> write(line), engine.recorder());
+            }
         }
     }
 

@@ -253,24 +253,15 @@ public final class SessionStore {
      * Appends the line; the file's size before and after. Called under the file's lock.
      *
      * <p>The transcript stays open for the session's next lines ({@link #OPEN_TRANSCRIPTS} at most): opening,
-     * checking and closing the file for every line was most of a turn's transcript cost. One {@code stat} per
-     * line still finds what others did to the path: a file deleted or replaced is opened again (created), a
-     * size other than this store's last write is checked for a torn last line.
+     * checking and closing the file for every line was most of a turn's transcript cost. What others do to the
+     * path is still found: every turn's {@link #history} looks at the file, and so does a write when that was
+     * more than {@link #RECHECK_NANOS} ago. A file deleted or replaced is opened again (created), and a size other
+     * than this store's last write is checked for a torn last line.
      */
     private long[] write(Path file, byte[] text) throws IOException {
         OpenTranscript o = openTranscripts.get(file);
-        BasicFileAttributes onDisk = null;
-        if (o != null) {
-            try {
-                onDisk = Files.readAttributes(file, BasicFileAttributes.class);
-            } catch (NoSuchFileException gone) {
-                onDisk = null;
-            }
-            if (onDisk == null || !o.fileKey.equals(onDisk.fileKey()) || !o.channel.isOpen()) {
-                openTranscripts.remove(file, o);
-                o.close();
-                o = null;
-            }
+        if (o != null && System.nanoTime() - o.checked > RECHECK_NANOS) {
+            o = check(file, o);
         }
         if (o == null) {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -282,11 +273,12 @@ public final class SessionStore {
                 throw e;
             }
             o.size = -1; // unknown: checked below
+            o.checked = System.nanoTime();
             openTranscripts.put(file, o);
         }
         o.lastUse = System.nanoTime();
         try {
-            long before = onDisk != null && onDisk.size() == o.size ? o.size : o.channel.size();
+            long before = o.channel.size(); // an fstat: lines others appended since are never overwritten
             // this store's own last write ended with a newline; anything else is checked
             boolean torn = before != o.size && endsTorn(o.channel, before);
             long at = before;
@@ -303,6 +295,38 @@ public final class SessionStore {
         }
     }
 
+    /** A write looks at the file again when it was last looked at longer ago than this. */
+    static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Looks at the open transcript's file (one {@code stat}): the open file when it is still the one at the path,
+     * with its size unknown when someone else changed it; null (closed) when the file was deleted or replaced.
+     * Under the file's lock.
+     */
+    private OpenTranscript check(Path file, OpenTranscript o) throws IOException {
+        BasicFileAttributes onDisk;
+        try {
+            onDisk = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException gone) {
+            onDisk = null;
+        }
+        if (onDisk == null || !o.fileKey.equals(onDisk.fileKey()) || !o.channel.isOpen()) {
+            openTranscripts.remove(file, o);
+            o.close();
+            return null;
+        }
+        if (onDisk.size() != o.size) {
+            o.size = -1; // written by someone else: the next write checks for a torn line
+        }
+        o.checked = System.nanoTime();
+        return o;
+    }
+
+    /** Whether the session's transcript is open (its next line is a write, not a file creation). */
+    public boolean isOpen(String agentId, String sessionKey) {
+        return openTranscripts.containsKey(transcript(agentId, sessionKey));
+    }
+
     /** Transcripts kept open between appends, at most this many (the least recently used are closed). */
     static final int OPEN_TRANSCRIPTS = 256;
 
@@ -313,6 +337,8 @@ public final class SessionStore {
         final Object fileKey;
         /** The size after this store's last write, -1 when not known. */
         long size;
+        /** When the path was last looked at ({@link System#nanoTime()}). */
+        long checked;
         volatile long lastUse;
 
         OpenTranscript(FileChannel channel, Object fileKey) {
@@ -416,7 +442,13 @@ public final class SessionStore {
         synchronized (lockOf(file)) {
             // one stat, and no exception for a new session (Files.size throws NoSuchFileException, whose stack
             // trace was a measurable part of a new conversation's first turn); 0 also for a missing file
-            long size = file.toFile().length();
+            OpenTranscript o = openTranscripts.get(file);
+            long size;
+            if (o != null && (o = check(file, o)) != null && o.size >= 0) {
+                size = o.size; // the open file is the one at the path, as this store wrote it
+            } else {
+                size = file.toFile().length();
+            }
             if (size == 0) {
                 tails.remove(file);
                 return List.of();

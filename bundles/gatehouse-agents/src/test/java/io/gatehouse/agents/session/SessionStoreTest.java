@@ -224,8 +224,10 @@ class SessionStoreTest {
         store.append("main", key, Map.of("role", "assistant", "content", "two"));
         assertEquals(List.of("one", "two"), store.read("main", key).stream().map(l -> l.get("content")).toList());
 
-        // deleted: the next line creates the file again instead of going to the deleted one
+        // deleted: the next turn (which reads the history first) creates the file again instead of writing to the
+        // deleted one
         Files.delete(file);
+        assertTrue(store.history("main", key, 10).isEmpty());
         store.append("main", key, Map.of("role", "user", "content", "three"));
         assertEquals(List.of("three"), store.read("main", key).stream().map(l -> l.get("content")).toList());
 
@@ -233,11 +235,13 @@ class SessionStoreTest {
         Path copy = file.resolveSibling("edited.tmp");
         Files.writeString(copy, "{\"role\":\"user\",\"content\":\"edited\"}\n");
         Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertEquals(List.of("edited"), store.history("main", key, 10).stream().map(m -> m.get("content")).toList());
         store.append("main", key, Map.of("role", "assistant", "content", "four"));
         assertEquals(List.of("edited", "four"), store.read("main", key).stream().map(l -> l.get("content")).toList());
 
         // truncated to nothing: written from the start, no blank line first
         Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        assertTrue(store.history("main", key, 10).isEmpty());
         store.append("main", key, Map.of("role", "user", "content", "five"));
         List<String> lines = Files.readAllLines(file);
         assertEquals(1, lines.size());

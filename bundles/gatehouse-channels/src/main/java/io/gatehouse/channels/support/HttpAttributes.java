@@ -16,6 +16,7 @@ import io.gatehouse.api.channel.InboundMessage;
  * the client can reach. These only shape what is told to that same client, never who may do what.
  */
 public final class HttpAttributes {
+    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
     private HttpAttributes() {
@@ -64,7 +65,7 @@ public final class HttpAttributes {
                 out.put(InboundMessage.HTTP_SCHEME, lower);
             }
         }
-        if (c != null && c.length() <= 64 && c.matches("[0-9A-Fa-f:.]+")) {
+        if (c != null && c.length() <= 64 && ADDRESS.matcher(c).matches()) {
             out.put(InboundMessage.CLIENT_ADDRESS, c);
         }
         return out;
