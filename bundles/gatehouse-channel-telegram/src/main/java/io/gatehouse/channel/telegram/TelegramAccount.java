@@ -299,28 +299,34 @@ final class TelegramAccount {
 
     // ---- commands (setMyCommands)
 
-    /** The bot's menu: the channel's commands and the user-invocable skills of the account's agent. */
+    /** Telegram's limit on the commands of one menu. */
+    static final int MAX_MENU_COMMANDS = 100;
+
+    /**
+     * The bot's menu: the channel's commands and the skill commands of the account's agent, exactly as the
+     * skills service names them ({@link SkillsSnapshot.AgentSkills#commands()}: user-invocable skills only,
+     * command-safe and unique per agent), so that the menu offers what the agent runtime will invoke.
+     */
     List<Map<String, String>> commands() {
         List<Map<String, String>> out = new ArrayList<>();
         out.add(Map.of("command", "start", "description", "Start talking to the assistant"));
         out.add(Map.of("command", "new", "description", "Start a new session"));
         out.add(Map.of("command", "status", "description", "Show the agent and session of this chat"));
         out.add(Map.of("command", "help", "description", "List the commands"));
+        // the skills service already keeps these names out; a skill must never shadow the channel's own
         Set<String> taken = new HashSet<>(List.of("start", "new", "status", "help", "reset"));
         SkillsSnapshot skills = host.skills();
         Router router = host.router();
         if (skills != null && router != null) {
             try {
                 ResolvedRoute r = router.resolve(new RouteRequest(TelegramChannel.ID, id(), null, null, null, List.of(), null));
-                for (SkillsSnapshot.Skill s : skills.skillsFor(r.agentId())) {
-                    if (!SkillCommands.userInvocable(s)) {
-                        continue;
+                for (SkillsSnapshot.Command c : skills.forAgent(r.agentId()).commands()) {
+                    if (out.size() >= MAX_MENU_COMMANDS) {
+                        break;
                     }
-                    String name = SkillCommands.commandName(s.name());
-                    if (name.isEmpty() || !taken.add(name) || out.size() >= 100) {
-                        continue;
+                    if (taken.add(c.name())) {
+                        out.add(Map.of("command", c.name(), "description", c.description()));
                     }
-                    out.add(Map.of("command", name, "description", SkillCommands.description(s.description())));
                 }
             } catch (RuntimeException e) {
                 LOG.debug("telegram account {}: skills for the command menu unavailable: {}", id(), e.toString());
