@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.routing.ResolvedRoute;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.api.routing.Router;
@@ -112,6 +113,7 @@ final class TelegramAccount {
     private final AtomicLong duplicates;
     private final AtomicLong stalls;
     private final AtomicLong replayed;
+    private final AtomicLong refusedBusy;
     private final Object repliesLock = new Object();
     private int pendingReplies; // guarded by repliesLock
 
@@ -122,6 +124,8 @@ final class TelegramAccount {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong stalls = new AtomicLong();
         final AtomicLong replayed = new AtomicLong();
+        /** Messages the agent runtime refused because the gateway was full; their senders were told to send again. */
+        final AtomicLong refusedBusy = new AtomicLong();
     }
 
     TelegramAccount(Account settings, Host host, DeliveryLog log) {
@@ -135,6 +139,7 @@ final class TelegramAccount {
         this.duplicates = stats.duplicates;
         this.stalls = stats.stalls;
         this.replayed = stats.replayed;
+        this.refusedBusy = stats.refusedBusy;
         this.host = host;
         this.log = log;
         this.api = new BotApi(host.http(), settings.apiRoot(), settings.token(), BotApi.delays(host.timer()));
@@ -731,8 +736,16 @@ final class TelegramAccount {
             String text;
             if (err != null) {
                 Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-                LOG.warn("telegram account {}: the turn for {} failed: {}", id(), entry, c.toString());
-                text = "⚠️ Sorry, that did not work: the assistant failed to answer. Try again in a moment.";
+                if (c instanceof TurnRejectedException full) {
+                    // the gateway is full (agents.maxQueuedTurns) or stopping: nothing was recorded, so the
+                    // sender has to send it again; debug only, a full gateway would otherwise flood the log
+                    refusedBusy.incrementAndGet();
+                    LOG.debug("telegram account {}: the turn for {} was refused: {}", id(), entry, c.getMessage());
+                    text = busyText(full.retryAfterSeconds());
+                } else {
+                    LOG.warn("telegram account {}: the turn for {} failed: {}", id(), entry, c.toString());
+                    text = "⚠️ Sorry, that did not work: the assistant failed to answer. Try again in a moment.";
+                }
             } else if ((reply.text() == null || reply.text().isBlank()) && p.kind() == Kind.NEW_SESSION) {
                 text = "✨ New session started.";
             } else {
@@ -746,6 +759,11 @@ final class TelegramAccount {
                 }
             }));
         }));
+    }
+
+    /** The reply to a message the full gateway refused: it was not taken, so the sender sends it again. */
+    static String busyText(long retryAfterSeconds) {
+        return "⏳ The gateway is busy and did not take this message; please send it again in " + retryAfterSeconds + " s.";
     }
 
     private void beginReply() {
@@ -1054,6 +1072,7 @@ final class TelegramAccount {
         m.put("messagesOut", messagesOut.get());
         m.put("duplicatesDropped", duplicates.get());
         m.put("replayed", replayed.get());
+        m.put("refusedBusy", refusedBusy.get());
         m.put("stalls", stalls.get());
         m.put("lastStallAt", lastStallAt == 0 ? null : Instant.ofEpochMilli(lastStallAt).toString());
         m.put("lastPollAt", lastPollAt == 0 ? null : Instant.ofEpochMilli(lastPollAt).toString());

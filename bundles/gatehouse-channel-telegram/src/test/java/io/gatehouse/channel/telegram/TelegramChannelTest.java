@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.skills.SkillsChangeEvent;
 import io.gatehouse.api.skills.SkillsSnapshot;
 import io.gatehouse.skills.load.SkillCommands;
@@ -52,17 +54,29 @@ class TelegramChannelTest {
     volatile TelegramChannel channel;
     EchoSink sink;
 
-    /** Echoes on a thread of its own; {@code hold} keeps turns whose text matches waiting; deltas streamed in pieces. */
+    /**
+     * Echoes on a thread of its own; {@code hold} keeps turns whose text matches waiting; deltas streamed in pieces.
+     * Like the agent runtime at its {@code agents.maxQueuedTurns}, it refuses a message with
+     * {@link TurnRejectedException} while {@code maxUnfinished} turns are not done.
+     */
     static final class EchoSink implements MessageSink {
         final ExecutorService pool = Executors.newCachedThreadPool();
         final List<InboundMessage> received = new CopyOnWriteArrayList<>();
         final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+        final AtomicInteger unfinished = new AtomicInteger();
         volatile String hold;
+        volatile int maxUnfinished = Integer.MAX_VALUE;
 
         @Override
         public CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
             received.add(message);
+            if (unfinished.incrementAndGet() > maxUnfinished) {
+                unfinished.decrementAndGet();
+                return CompletableFuture.failedFuture(new TurnRejectedException("the gateway is busy: " + maxUnfinished
+                        + " turns are waiting (agents.maxQueuedTurns " + maxUnfinished + "); try again later", 2));
+            }
             CompletableFuture<Reply> r = new CompletableFuture<>();
+            r.whenComplete((reply, e) -> unfinished.decrementAndGet());
             CompletableFuture<Void> gate = hold != null && message.text().contains(hold)
                     ? held.computeIfAbsent(message.text(), k -> new CompletableFuture<>()) : CompletableFuture.completedFuture(null);
             gate.thenRunAsync(() -> {
@@ -271,6 +285,31 @@ class TelegramChannelTest {
             channel.deactivate(); // before the engine closes: no event reaches a stopped channel
             channel = null;
         }
+    }
+
+    @Test
+    void aFullGatewayIsAnsweredWithBusyAndWhenToSendAgain() throws Exception {
+        sink.hold = "slow";
+        sink.maxUnfinished = 1;
+        start(section());
+        api.inject(TOKEN, dm(42, 1, "slow one"));
+        await(() -> sink.held.containsKey("slow one"), "the first turn running");
+
+        api.inject(TOKEN, dm(42, 2, "hello"));
+        FakeBotApi.Call busy = api.await(c -> c.method().equals("sendMessage"), 1, WAIT).get(0);
+        String text = busy.params().path("text").asText();
+        assertEquals(42, busy.params().path("chat_id").asLong());
+        assertTrue(text.contains("busy") && text.contains("send it again in 2 s"), text);
+        assertFalse(text.contains("failed"), "not the generic failure: " + text);
+        assertEquals(1L, ((Number) account().get("refusedBusy")).longValue());
+
+        // the refused message was answered (not replayed later) and the gateway takes messages again once it has room
+        sink.held.get("slow one").complete(null);
+        api.await(c -> text(c, "echo: slow one"), 1, WAIT);
+        api.inject(TOKEN, dm(42, 3, "hello"));
+        api.await(c -> text(c, "echo: hello"), 1, WAIT);
+        assertEquals(3, api.sent("sendMessage").size(), "busy, then the two answers");
+        assertEquals(1L, ((Number) account().get("refusedBusy")).longValue());
     }
 
     @Test
