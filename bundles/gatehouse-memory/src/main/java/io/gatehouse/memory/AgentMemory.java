@@ -157,6 +157,8 @@ final class AgentMemory implements Closeable {
     private final Object searchesDone = new Object();
     /** The longest a rebuild waits for searches before its next file, so that it always progresses. */
     static final long REBUILD_YIELD_MS = 50;
+    /** {@link #REBUILD_YIELD_MS} in use; a test lengthens it to see a rebuild wait for a search to end. */
+    volatile long rebuildYieldMs = REBUILD_YIELD_MS;
 
     private Job queued;
     private Job running;
@@ -1085,14 +1087,14 @@ final class AgentMemory implements Closeable {
 
     /**
      * A rebuild (a new index built beside the one answering) gives its core to the searches running now,
-     * for at most {@link #REBUILD_YIELD_MS} per file: on a small machine a search otherwise queues behind the
+     * for at most {@link #rebuildYieldMs} per file: on a small machine a search otherwise queues behind the
      * rebuild's indexing and Lucene's merges. Only a rebuild waits: a small sync may be what a search waits for.
      */
     private void yieldToSearches() {
         if (searching.get() == 0) {
             return;
         }
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBUILD_YIELD_MS);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rebuildYieldMs);
         synchronized (searchesDone) {
             long left;
             while (searching.get() > 0 && !cancel && (left = until - System.nanoTime()) > 0) {

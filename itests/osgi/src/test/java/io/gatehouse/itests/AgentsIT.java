@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +27,7 @@ import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.routing.RouteRequest;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
@@ -54,8 +54,7 @@ class AgentsIT {
     @InjectService(timeout = 30_000)
     MessageSink sink;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
     Path agentsDir;
 
     @BeforeAll
@@ -66,19 +65,14 @@ class AgentsIT {
     @BeforeEach
     void setUp() throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(AgentsIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(AgentsIT.class, ".agents-restore.tmp");
         agentsDir = Path.of(ctx.getProperty("gatehouse.data"), "agents").toAbsolutePath();
     }
 
     @AfterEach
     void restore() throws Exception {
-        Path tmp = file.resolveSibling(".agents-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("bindings").isEmpty()
-                && config.current().get("agents").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("bindings").isEmpty()
+                && config.current().get("agents").isEmpty());
     }
 
     record Delivered(Reply reply, List<String> deltas) {

@@ -21,7 +21,6 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -53,6 +52,7 @@ import io.gatehouse.api.agent.AgentTool;
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
@@ -77,8 +77,7 @@ class CanvasIT {
     AgentTool url;
 
     static int port;
-    Path file;
-    String original;
+    ConfigFile configFile;
     Path root;
     Path outside;
 
@@ -91,8 +90,7 @@ class CanvasIT {
     @BeforeEach
     void remember(LauncherServices launcher) throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(CanvasIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(CanvasIT.class, ".canvas-restore.tmp");
         root = Path.of(ctx.getProperty("gatehouse.data"), "canvas");
         Poll.until("the canvas root with its index.html", () -> Files.isRegularFile(root.resolve("index.html")));
         outside = Files.createDirectories(root.resolveSibling("canvas-outside"));
@@ -102,12 +100,8 @@ class CanvasIT {
 
     @AfterEach
     void restore() throws Exception {
-        Path tmp = file.resolveSibling(".canvas-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("canvasHost").isEmpty()
-                && config.current().get("gateway.auth").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("canvasHost").isEmpty()
+                && config.current().get("gateway.auth").isEmpty());
         try (Stream<Path> files = Files.list(root)) {
             for (Path p : files.toList()) {
                 if (!p.getFileName().toString().equals("index.html")) {

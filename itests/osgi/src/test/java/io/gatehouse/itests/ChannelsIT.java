@@ -10,9 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
@@ -46,6 +43,7 @@ import io.gatehouse.api.channel.ChannelAdapter;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.EchoSink;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.Http;
@@ -68,8 +66,7 @@ class ChannelsIT {
     @InjectService(timeout = 30_000)
     ConfigService config;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
 
     @BeforeAll
     static void up(LauncherServices launcher) throws Exception {
@@ -93,19 +90,14 @@ class ChannelsIT {
     @BeforeEach
     void remember() throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(ChannelsIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(ChannelsIT.class, ".channels-restore.tmp");
     }
 
     @AfterEach
     void restore() throws Exception {
         SINK.release();
-        Path tmp = file.resolveSibling(".channels-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("channels.openai").isEmpty()
-                && config.current().get("gateway.auth").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("channels.openai").isEmpty()
+                && config.current().get("gateway.auth").isEmpty());
     }
 
     // ---- helpers

@@ -41,11 +41,13 @@ import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.schema.Shape;
 import io.gatehouse.api.config.ReloadPlan;
 import io.gatehouse.api.config.ConfigSnapshot;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.itests.support.TestSections;
 import io.gatehouse.support.shell.ShellProtocol;
 
 /**
@@ -56,7 +58,7 @@ import io.gatehouse.support.shell.ShellProtocol;
 @ExtendWith(LauncherServicesExtension.class)
 @ExtendWith(ServiceExtension.class)
 class ConfigPipelineIT {
-    static final Duration APPLY = Duration.ofSeconds(10);
+    static final Duration APPLY = ConfigFile.APPLY;
     /** Reads the file in the gateway's JSON5 dialect (the one the launcher and the config bundle read). */
     static final com.fasterxml.jackson.databind.ObjectMapper JSON5 = io.gatehouse.support.json5.Json5.mapper();
 
@@ -69,9 +71,9 @@ class ConfigPipelineIT {
     @InjectService(timeout = 30_000)
     org.osgi.service.metatype.MetaTypeService metaType;
 
+    ConfigFile configFile;
     Path file;
     Path etc;
-    String original;
     final List<ConfigReloadEvent> events = new CopyOnWriteArrayList<>();
     final List<String> actions = new CopyOnWriteArrayList<>();
     ServiceRegistration<ConfigReloadListener> listener;
@@ -82,51 +84,19 @@ class ConfigPipelineIT {
 
     @BeforeEach
     void setUp() throws Exception {
+        // written by a temp file and a rename as vim does; the pipeline must take the rename, not the temp file
+        configFile = ConfigFile.of(ConfigPipelineIT.class, ".gatehouse.json.swp");
+        file = configFile.path();
+        etc = configFile.dir();
         BundleContext ctx = FrameworkUtil.getBundle(ConfigPipelineIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        etc = file.getParent();
-        original = Files.readString(file);
         listener = ctx.registerService(ConfigReloadListener.class, events::add, null);
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ReloadHandler.ACTIONS, new String[] {"reload-messages", "restart-channel:*"});
         handler = ctx.registerService(ReloadHandler.class, (action, plan, snapshot) -> actions.add(action), props);
         // the test owns "messages" as a subsystem bundle would: free keys, hot with reload-messages
-        Hashtable<String, Object> sectionProps = new Hashtable<>();
-        sectionProps.put(ConfigSection.PREFIX, "messages");
-        section = ctx.registerService(ConfigSection.class, new ConfigSection() {
-            @Override
-            public String prefix() {
-                return "messages";
-            }
-
-            @Override
-            public Shape schema() {
-                return Shape.object().open();
-            }
-
-            @Override
-            public List<ReloadRule> reloadRules() {
-                return List.of(ReloadRule.hot("messages", "reload-messages"));
-            }
-        }, sectionProps);
-        Hashtable<String, Object> talkProps = new Hashtable<>();
-        talkProps.put(ConfigSection.PREFIX, "talk");
-        restartSection = ctx.registerService(ConfigSection.class, new ConfigSection() {
-            @Override
-            public String prefix() {
-                return "talk";
-            }
-
-            @Override
-            public Shape schema() {
-                return Shape.object().open();
-            }
-
-            @Override
-            public List<ReloadRule> reloadRules() {
-                return List.of(ReloadRule.restart("talk"));
-            }
-        }, talkProps);
+        section = TestSections.register(ConfigPipelineIT.class, "messages", Shape.object().open(),
+                ReloadRule.hot("messages", "reload-messages"));
+        restartSection = TestSections.restartOnly(ConfigPipelineIT.class, "talk");
     }
 
     @AfterEach
@@ -135,18 +105,14 @@ class ConfigPipelineIT {
         handler.unregister();
         section.unregister();
         restartSection.unregister();
-        // Put a regular file with the original content back (some tests leave a symlink).
-        Path tmp = etc.resolve(".restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        configFile.putBack(); // a regular file again where a test left a symlink
         try (Stream<Path> s = Files.list(etc)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith("..")).toList()) {
                 deleteTree(p);
             }
         }
-        config.reload();
-        Poll.until("original config back in force", () -> !config.current().get("messages").isPresent()
-                && !config.current().get("talk").isPresent() && config.lastError().isEmpty());
+        configFile.awaitOriginal(config, () -> !config.current().get("messages").isPresent()
+                && !config.current().get("talk").isPresent());
     }
 
     private void writeInPlace(String text) throws Exception {
@@ -158,8 +124,7 @@ class ConfigPipelineIT {
     }
 
     private void awaitMarker(int n) {
-        Poll.until("messages.marker = " + n, APPLY, () -> config.current().get("messages.marker").orElse(null),
-                v -> v instanceof Number x && x.intValue() == n);
+        ConfigFile.awaitNumber(config, "messages.marker", n);
         // the snapshot is published before its attempt is recorded: wait for the record too, so a test
         // that clears the events next does not see this one arrive afterwards
         String hash = config.current().hash();
@@ -188,9 +153,8 @@ class ConfigPipelineIT {
 
     @Test
     void writeToTempThenRename() throws Exception {
-        Path tmp = etc.resolve(".gatehouse.json.swp");
-        Files.writeString(tmp, withMarker(2));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // ConfigFile writes .gatehouse.json.swp beside the file, then renames it over the file
+        configFile.write(withMarker(2));
         awaitMarker(2);
     }
 

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,11 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.Http;
 import io.gatehouse.itests.support.LauncherServices;
@@ -43,25 +42,20 @@ class GatewayListenIT {
     @InjectService(timeout = 30_000)
     ConfigService config;
 
+    ConfigFile configFile;
     Path file;
-    String original;
 
     @BeforeEach
     void setUp(LauncherServices launcher) throws Exception {
-        file = Path.of(FrameworkUtil.getBundle(GatewayListenIT.class).getBundleContext().getProperty("gatehouse.config"));
-        original = Files.readString(file);
+        configFile = ConfigFile.of(GatewayListenIT.class, ".restore.tmp");
+        file = configFile.path();
         Gatehouse.awaitHealthy(launcher);
     }
 
     @AfterEach
     void restore(LauncherServices launcher) throws Exception {
-        Path tmp = file.resolveSibling(".restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
         // the original names loopback and port 0 (any port): the socket stays on loopback where it is
-        Poll.until("back on loopback", () -> launcher.gatewaySocket().address().getAddress().isLoopbackAddress()
-                && config.lastError().isEmpty());
+        configFile.restore(config, () -> launcher.gatewaySocket().address().getAddress().isLoopbackAddress());
         Gatehouse.awaitHealthy(launcher);
     }
 
@@ -99,8 +93,8 @@ class GatewayListenIT {
         // two changes in quick succession end on the last one, whatever happened in between
         int a = freePort();
         int b = freePort();
-        Files.writeString(file, original.replace("port: 0", "port: " + a));
-        Files.writeString(file, original.replace("port: 0", "port: " + b));
+        Files.writeString(file, configFile.original().replace("port: 0", "port: " + a));
+        Files.writeString(file, configFile.original().replace("port: 0", "port: " + b));
         Poll.until("on the last port", APPLY, () -> launcher.gatewaySocket().port(), p -> p == b);
         Poll.until("status agrees", APPLY, () -> status(launcher), x -> ("127.0.0.1:" + b).equals(x.get("listen"))
                 && x.get("listenProblem") == null);

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
@@ -33,9 +29,11 @@ import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.schema.Issue;
 import io.gatehouse.api.config.schema.Shape;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
 import io.gatehouse.itests.support.Poll;
+import io.gatehouse.itests.support.TestSections;
 
 /**
  * Hostile and mistaken files in place of {@code gatehouse.json} (issue cases 2, 7 and 8): each is
@@ -45,14 +43,14 @@ import io.gatehouse.itests.support.Poll;
 @ExtendWith(LauncherServicesExtension.class)
 @ExtendWith(ServiceExtension.class)
 class HostileConfigIT {
-    static final Duration APPLY = Duration.ofSeconds(10);
+    static final Duration APPLY = ConfigFile.APPLY;
 
     @InjectService(timeout = 30_000)
     ConfigService config;
 
+    ConfigFile configFile;
     Path file;
     Path etc;
-    String original;
     ServiceRegistration<ConfigSection> section;
     /** {@code talk} stands for a section only a framework restart applies. */
     ServiceRegistration<ConfigSection> restartSection;
@@ -61,58 +59,23 @@ class HostileConfigIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        BundleContext ctx = FrameworkUtil.getBundle(HostileConfigIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        etc = file.getParent();
-        original = Files.readString(file);
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(ConfigSection.PREFIX, "messages");
-        section = ctx.registerService(ConfigSection.class, new ConfigSection() {
+        configFile = ConfigFile.of(HostileConfigIT.class, ".hostile.tmp");
+        file = configFile.path();
+        etc = configFile.dir();
+        section = TestSections.register(HostileConfigIT.class, "messages", new Shape() {
             @Override
-            public String prefix() {
-                return "messages";
+            public void check(String path, Object value, List<Issue> out) {
+                if (value instanceof Map<?, ?> m && m.containsKey("boom") && boom.get() != null) {
+                    throw boom.get(); // an owner's check failing as badly as it can
+                }
             }
 
             @Override
-            public Shape schema() {
-                return new Shape() {
-                    @Override
-                    public void check(String path, Object value, List<Issue> out) {
-                        if (value instanceof Map<?, ?> m && m.containsKey("boom") && boom.get() != null) {
-                            throw boom.get(); // an owner's check failing as badly as it can
-                        }
-                    }
-
-                    @Override
-                    public String describe() {
-                        return "anything";
-                    }
-                };
+            public String describe() {
+                return "anything";
             }
-
-            @Override
-            public List<ReloadRule> reloadRules() {
-                return List.of(ReloadRule.hot("messages"));
-            }
-        }, props);
-        Hashtable<String, Object> talkProps = new Hashtable<>();
-        talkProps.put(ConfigSection.PREFIX, "talk");
-        restartSection = ctx.registerService(ConfigSection.class, new ConfigSection() {
-            @Override
-            public String prefix() {
-                return "talk";
-            }
-
-            @Override
-            public Shape schema() {
-                return Shape.object().open();
-            }
-
-            @Override
-            public List<ReloadRule> reloadRules() {
-                return List.of(ReloadRule.restart("talk"));
-            }
-        }, talkProps);
+        }, ReloadRule.hot("messages"));
+        restartSection = TestSections.restartOnly(HostileConfigIT.class, "talk");
     }
 
     @AfterEach
@@ -126,11 +89,7 @@ class HostileConfigIT {
             Files.delete(file);
         }
         Files.deleteIfExists(file); // a FIFO or a link
-        Path tmp = etc.resolve(".restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("messages").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("messages").isEmpty());
     }
 
     private static String good(int n) {
@@ -141,17 +100,13 @@ class HostileConfigIT {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** temp file + rename, as editors do */
+    /** temp file + rename, as editors do; whatever is at the path (a folder, a FIFO) is deleted first */
     private void write(byte[] bytes) throws Exception {
-        Path tmp = etc.resolve(".hostile.tmp");
-        Files.write(tmp, bytes);
-        Files.deleteIfExists(file);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        configFile.replace(bytes);
     }
 
     private void applied(int n) {
-        Poll.until("messages.marker = " + n, APPLY, () -> config.current().get("messages.marker").orElse(null),
-                v -> v instanceof Number x && x.intValue() == n);
+        ConfigFile.awaitNumber(config, "messages.marker", n);
         Poll.until("no config error after marker " + n, APPLY, () -> config.lastError(), e -> e.isEmpty());
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.memory.MemorySearch;
 import io.gatehouse.api.routing.RouteRequest;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
@@ -52,8 +52,7 @@ class MemoryIT {
     @InjectService(timeout = 30_000)
     ConfigService config;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
     Path ws;
     Path data;
 
@@ -65,8 +64,7 @@ class MemoryIT {
     @BeforeEach
     void setUp() throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(MemoryIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(MemoryIT.class, ".memory-restore.tmp");
         data = Path.of(ctx.getProperty("gatehouse.data")).toAbsolutePath();
         ws = data.getParent().resolve("memory-ws-" + Long.toString(System.nanoTime(), 36));
         Files.createDirectories(ws.resolve("memory"));
@@ -80,13 +78,8 @@ class MemoryIT {
 
     @AfterEach
     void restore() throws Exception {
-        Path tmp = file.resolveSibling(".memory-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("agents").isEmpty()
-                && config.current().get("memorySearch").isEmpty() && config.current().get("bindings").isEmpty()
-                && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("agents").isEmpty()
+                && config.current().get("memorySearch").isEmpty() && config.current().get("bindings").isEmpty());
     }
 
     static MemorySearch memory() {

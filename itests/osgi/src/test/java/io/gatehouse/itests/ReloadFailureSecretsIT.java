@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -23,15 +20,15 @@ import org.osgi.test.junit5.service.ServiceExtension;
 
 import io.gatehouse.api.config.ConfigException;
 import io.gatehouse.api.config.ConfigReloadEvent;
-import io.gatehouse.api.config.ConfigSection;
 import io.gatehouse.api.config.ConfigService;
 import io.gatehouse.api.config.ReloadHandler;
 import io.gatehouse.api.config.ReloadRule;
 import io.gatehouse.api.config.schema.Shape;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
-import io.gatehouse.itests.support.Poll;
 import io.gatehouse.itests.support.Shell;
+import io.gatehouse.itests.support.TestSections;
 import io.gatehouse.support.shell.ShellProtocol;
 
 /**
@@ -47,33 +44,15 @@ class ReloadFailureSecretsIT {
     @InjectService(timeout = 30_000)
     ConfigService config;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
     final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(ReloadFailureSecretsIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
-        Hashtable<String, Object> sectionProps = new Hashtable<>();
-        sectionProps.put(ConfigSection.PREFIX, "secretfail");
-        registrations.add(ctx.registerService(ConfigSection.class, new ConfigSection() {
-            @Override
-            public String prefix() {
-                return "secretfail";
-            }
-
-            @Override
-            public Shape schema() {
-                return Shape.object().open();
-            }
-
-            @Override
-            public List<ReloadRule> reloadRules() {
-                return List.of(ReloadRule.hot("secretfail", "restart-secretfail"));
-            }
-        }, sectionProps));
+        configFile = ConfigFile.of(ReloadFailureSecretsIT.class, ".secretfail-restore.tmp");
+        registrations.add(TestSections.register(ReloadFailureSecretsIT.class, "secretfail", Shape.object().open(),
+                ReloadRule.hot("secretfail", "restart-secretfail")));
         Hashtable<String, Object> handlerProps = new Hashtable<>();
         handlerProps.put(ReloadHandler.ACTIONS, new String[] {"restart-secretfail"});
         registrations.add(ctx.registerService(ReloadHandler.class, (action, plan, snapshot) -> {
@@ -85,11 +64,7 @@ class ReloadFailureSecretsIT {
     @AfterEach
     void restore() throws Exception {
         registrations.forEach(ServiceRegistration::unregister);
-        Path tmp = file.resolveSibling(".secretfail-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("secretfail").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("secretfail").isEmpty());
     }
 
     @Test

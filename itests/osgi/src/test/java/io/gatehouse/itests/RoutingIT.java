@@ -3,8 +3,6 @@ package io.gatehouse.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +29,7 @@ import io.gatehouse.api.config.ReloadPlan;
 import io.gatehouse.api.routing.ResolvedRoute;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.api.routing.Router;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
@@ -56,8 +55,7 @@ class RoutingIT {
     @InjectService(timeout = 30_000)
     Router router;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
 
     @BeforeAll
     static void gatewayUp(LauncherServices launcher) {
@@ -67,18 +65,12 @@ class RoutingIT {
     @BeforeEach
     void setUp() throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(RoutingIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(RoutingIT.class, ".gatehouse.json.swp");
     }
 
     @AfterEach
     void restore() throws Exception {
-        Path tmp = file.resolveSibling(".routing-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("bindings").isEmpty()
-                && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("bindings").isEmpty());
     }
 
     /** Bindings routing {@link #DM} by a peer binding to {@code agent<n>}, with an account-wide binding under it. */
@@ -133,11 +125,8 @@ class RoutingIT {
                     config.set("bindings", bindings(n), "itest");
                 } else {
                     // an operator's editor (write a temp file, rename it over): the watcher applies it
-                    Path tmp = file.resolveSibling(".gatehouse.json.swp");
-                    Files.writeString(tmp, "{ gateway: { bind: 'loopback', port: 0 }, bindings: "
+                    configFile.write("{ gateway: { bind: 'loopback', port: 0 }, bindings: "
                             + Gatehouse.JSON.writeValueAsString(bindings(n)) + " }");
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     int want = n;
                     Poll.until("bindings " + n + " in force", APPLY, this::agentInForce, x -> x == want);
                 }

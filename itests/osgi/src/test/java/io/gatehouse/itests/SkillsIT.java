@@ -42,6 +42,7 @@ import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.api.skills.SkillsChangeEvent;
 import io.gatehouse.api.skills.SkillsListener;
 import io.gatehouse.api.skills.SkillsSnapshot;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.LauncherServices;
 import io.gatehouse.itests.support.LauncherServicesExtension;
@@ -73,8 +74,7 @@ class SkillsIT {
     MessageSink sink;
 
     BundleContext ctx;
-    Path file;
-    String original;
+    ConfigFile configFile;
     Path home;
     Path ws;
     final List<SkillsChangeEvent> events = new CopyOnWriteArrayList<>();
@@ -89,8 +89,7 @@ class SkillsIT {
     @BeforeEach
     void setUp() throws Exception {
         ctx = FrameworkUtil.getBundle(SkillsIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(SkillsIT.class, ".skills-restore.tmp");
         home = Path.of(ctx.getProperty("gatehouse.home")).toAbsolutePath();
         nonce = Long.toString(System.nanoTime(), 36);
         ws = Files.createDirectories(home.resolve("skills-it-ws-" + nonce));
@@ -117,12 +116,8 @@ class SkillsIT {
     @AfterEach
     void restore() throws Exception {
         listener.unregister();
-        Path tmp = file.resolveSibling(".skills-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("agents").isEmpty()
-                && config.current().get("skills").isEmpty() && config.lastError().isEmpty());
+        configFile.restore(config, () -> config.current().get("agents").isEmpty()
+                && config.current().get("skills").isEmpty());
         delete(ws);
         delete(home.resolve("skills"));
     }

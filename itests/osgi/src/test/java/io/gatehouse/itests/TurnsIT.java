@@ -10,9 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
@@ -38,6 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.gatehouse.api.agent.TurnStats;
 import io.gatehouse.api.config.ConfigService;
+import io.gatehouse.itests.support.ConfigFile;
 import io.gatehouse.itests.support.Gatehouse;
 import io.gatehouse.itests.support.Http;
 import io.gatehouse.itests.support.LauncherServices;
@@ -69,8 +67,7 @@ class TurnsIT {
     @InjectService(timeout = 30_000)
     TurnStats turns;
 
-    Path file;
-    String original;
+    ConfigFile configFile;
     int port;
 
     @BeforeAll
@@ -97,8 +94,7 @@ class TurnsIT {
     @BeforeEach
     void remember(LauncherServices launcher) throws Exception {
         BundleContext ctx = FrameworkUtil.getBundle(TurnsIT.class).getBundleContext();
-        file = Path.of(ctx.getProperty("gatehouse.config")).toAbsolutePath();
-        original = Files.readString(file);
+        configFile = ConfigFile.of(TurnsIT.class, ".turns-restore.tmp");
         port = launcher.gatewaySocket().port();
         MODEL.reset();
     }
@@ -107,13 +103,9 @@ class TurnsIT {
     void restore() throws Exception {
         MODEL.release.complete(null);
         Poll.until("no turn left", () -> turns.snapshot().running() + turns.snapshot().queued() == 0);
-        Path tmp = file.resolveSibling(".turns-restore.tmp");
-        Files.writeString(tmp, original);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        config.reload();
-        Poll.until("original config back in force", () -> config.current().get("models").isEmpty()
+        configFile.restore(config, () -> config.current().get("models").isEmpty()
                 && config.current().get("channels").isEmpty()
-                && config.current().get("agents").isEmpty() && config.lastError().isEmpty());
+                && config.current().get("agents").isEmpty());
     }
 
     /** Every peer its own session; the agent on the mock model through the openai-compatible provider. */

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
 import io.gatehouse.api.routing.ResolvedRoute;
 import io.gatehouse.api.routing.RouteRequest;
 import io.gatehouse.api.routing.Router;
@@ -112,6 +113,7 @@ final class TelegramAccount {
     private final AtomicLong duplicates;
     private final AtomicLong stalls;
     private final AtomicLong replayed;
+    private final AtomicLong refusedBusy;
     private final Object repliesLock = new Object();
     private int pendingReplies; // guarded by repliesLock
 
@@ -122,6 +124,8 @@ final class TelegramAccount {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong stalls = new AtomicLong();
         final AtomicLong replayed = new AtomicLong();
+        /** Messages the agent runtime refused because the gateway was full; their senders were told to send again. */
+        final AtomicLong refusedBusy = new AtomicLong();
     }
 
     TelegramAccount(Account settings, Host host, DeliveryLog log) {
@@ -135,6 +139,7 @@ final class TelegramAccount {
         this.duplicates = stats.duplicates;
         this.stalls = stats.stalls;
         this.replayed = stats.replayed;
+        this.refusedBusy = stats.refusedBusy;
         this.host = host;
         this.log = log;
         this.api = new BotApi(host.http(), settings.apiRoot(), settings.token(), BotApi.delays(host.timer()));
@@ -299,28 +304,34 @@ final class TelegramAccount {
 
     // ---- commands (setMyCommands)
 
-    /** The bot's menu: the channel's commands and the user-invocable skills of the account's agent. */
+    /** Telegram's limit on the commands of one menu. */
+    static final int MAX_MENU_COMMANDS = 100;
+
+    /**
+     * The bot's menu: the channel's commands and the skill commands of the account's agent, exactly as the
+     * skills service names them ({@link SkillsSnapshot.AgentSkills#commands()}: user-invocable skills only,
+     * command-safe and unique per agent), so that the menu offers what the agent runtime will invoke.
+     */
     List<Map<String, String>> commands() {
         List<Map<String, String>> out = new ArrayList<>();
         out.add(Map.of("command", "start", "description", "Start talking to the assistant"));
         out.add(Map.of("command", "new", "description", "Start a new session"));
         out.add(Map.of("command", "status", "description", "Show the agent and session of this chat"));
         out.add(Map.of("command", "help", "description", "List the commands"));
+        // the skills service already keeps these names out; a skill must never shadow the channel's own
         Set<String> taken = new HashSet<>(List.of("start", "new", "status", "help", "reset"));
         SkillsSnapshot skills = host.skills();
         Router router = host.router();
         if (skills != null && router != null) {
             try {
                 ResolvedRoute r = router.resolve(new RouteRequest(TelegramChannel.ID, id(), null, null, null, List.of(), null));
-                for (SkillsSnapshot.Skill s : skills.skillsFor(r.agentId())) {
-                    if (!SkillCommands.userInvocable(s)) {
-                        continue;
+                for (SkillsSnapshot.Command c : skills.forAgent(r.agentId()).commands()) {
+                    if (out.size() >= MAX_MENU_COMMANDS) {
+                        break;
                     }
-                    String name = SkillCommands.commandName(s.name());
-                    if (name.isEmpty() || !taken.add(name) || out.size() >= 100) {
-                        continue;
+                    if (taken.add(c.name())) {
+                        out.add(Map.of("command", c.name(), "description", c.description()));
                     }
-                    out.add(Map.of("command", name, "description", SkillCommands.description(s.description())));
                 }
             } catch (RuntimeException e) {
                 LOG.debug("telegram account {}: skills for the command menu unavailable: {}", id(), e.toString());
@@ -725,8 +736,16 @@ final class TelegramAccount {
             String text;
             if (err != null) {
                 Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-                LOG.warn("telegram account {}: the turn for {} failed: {}", id(), entry, c.toString());
-                text = "⚠️ Sorry, that did not work: the assistant failed to answer. Try again in a moment.";
+                if (c instanceof TurnRejectedException full) {
+                    // the gateway is full (agents.maxQueuedTurns) or stopping: nothing was recorded, so the
+                    // sender has to send it again; debug only, a full gateway would otherwise flood the log
+                    refusedBusy.incrementAndGet();
+                    LOG.debug("telegram account {}: the turn for {} was refused: {}", id(), entry, c.getMessage());
+                    text = busyText(full.retryAfterSeconds());
+                } else {
+                    LOG.warn("telegram account {}: the turn for {} failed: {}", id(), entry, c.toString());
+                    text = "⚠️ Sorry, that did not work: the assistant failed to answer. Try again in a moment.";
+                }
             } else if ((reply.text() == null || reply.text().isBlank()) && p.kind() == Kind.NEW_SESSION) {
                 text = "✨ New session started.";
             } else {
@@ -740,6 +759,11 @@ final class TelegramAccount {
                 }
             }));
         }));
+    }
+
+    /** The reply to a message the full gateway refused: it was not taken, so the sender sends it again. */
+    static String busyText(long retryAfterSeconds) {
+        return "⏳ The gateway is busy and did not take this message; please send it again in " + retryAfterSeconds + " s.";
     }
 
     private void beginReply() {
@@ -1048,6 +1072,7 @@ final class TelegramAccount {
         m.put("messagesOut", messagesOut.get());
         m.put("duplicatesDropped", duplicates.get());
         m.put("replayed", replayed.get());
+        m.put("refusedBusy", refusedBusy.get());
         m.put("stalls", stalls.get());
         m.put("lastStallAt", lastStallAt == 0 ? null : Instant.ofEpochMilli(lastStallAt).toString());
         m.put("lastPollAt", lastPollAt == 0 ? null : Instant.ofEpochMilli(lastPollAt).toString());

@@ -6,18 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -29,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.gatehouse.api.channel.InboundMessage;
 import io.gatehouse.api.channel.MessageSink;
 import io.gatehouse.api.channel.Reply;
+import io.gatehouse.api.channel.TurnRejectedException;
+import io.gatehouse.api.skills.SkillsChangeEvent;
+import io.gatehouse.api.skills.SkillsSnapshot;
+import io.gatehouse.skills.load.SkillCommands;
+import io.gatehouse.skills.load.SkillsEngine;
+import io.gatehouse.testsupport.FakeConfigService;
 
 /** The channel against a loopback Bot API, with an echo sink standing in for the agents. */
 class TelegramChannelTest {
@@ -39,20 +51,32 @@ class TelegramChannelTest {
     Path data;
 
     FakeBotApi api;
-    TelegramChannel channel;
+    volatile TelegramChannel channel;
     EchoSink sink;
 
-    /** Echoes on a thread of its own; {@code hold} keeps turns whose text matches waiting; deltas streamed in pieces. */
+    /**
+     * Echoes on a thread of its own; {@code hold} keeps turns whose text matches waiting; deltas streamed in pieces.
+     * Like the agent runtime at its {@code agents.maxQueuedTurns}, it refuses a message with
+     * {@link TurnRejectedException} while {@code maxUnfinished} turns are not done.
+     */
     static final class EchoSink implements MessageSink {
         final ExecutorService pool = Executors.newCachedThreadPool();
         final List<InboundMessage> received = new CopyOnWriteArrayList<>();
         final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+        final AtomicInteger unfinished = new AtomicInteger();
         volatile String hold;
+        volatile int maxUnfinished = Integer.MAX_VALUE;
 
         @Override
         public CompletionStage<Reply> deliver(InboundMessage message, Consumer<String> onDelta) {
             received.add(message);
+            if (unfinished.incrementAndGet() > maxUnfinished) {
+                unfinished.decrementAndGet();
+                return CompletableFuture.failedFuture(new TurnRejectedException("the gateway is busy: " + maxUnfinished
+                        + " turns are waiting (agents.maxQueuedTurns " + maxUnfinished + "); try again later", 2));
+            }
             CompletableFuture<Reply> r = new CompletableFuture<>();
+            r.whenComplete((reply, e) -> unfinished.decrementAndGet());
             CompletableFuture<Void> gate = hold != null && message.text().contains(hold)
                     ? held.computeIfAbsent(message.text(), k -> new CompletableFuture<>()) : CompletableFuture.completedFuture(null);
             gate.thenRunAsync(() -> {
@@ -137,44 +161,53 @@ class TelegramChannelTest {
         return channel.accounts().get(0);
     }
 
-    /** Skills that can change while the channel runs (location null: invocable). */
-    static final class ChangingSkills implements io.gatehouse.api.skills.SkillsSnapshot {
-        volatile List<Skill> skills = List.of();
+    /** The skills service as the channel sees it: the real skills engine over a folder of SKILL.md files. */
+    static final class EngineSkills implements SkillsSnapshot {
+        final SkillsEngine engine;
+
+        EngineSkills(SkillsEngine engine) {
+            this.engine = engine;
+        }
 
         @Override
         public List<Skill> skillsFor(String agentId) {
-            return skills;
+            return engine.view(agentId).skills().skills();
         }
 
         @Override
         public long version(String agentId) {
-            return skills.size();
+            return engine.version(agentId);
         }
 
         @Override
         public AgentSkills forAgent(String agentId) {
-            return new AgentSkills(agentId, null, version(agentId), skills, List.of(), "");
+            return engine.view(agentId).skills();
         }
 
         @Override
-        public java.util.Optional<Invocation> invocation(String agentId, String text) {
-            return java.util.Optional.empty();
+        public Optional<Invocation> invocation(String agentId, String text) {
+            return SkillCommands.resolve(forAgent(agentId).commands(), text);
         }
 
         @Override
-        public java.util.Optional<String> body(String agentId, String name) {
-            return java.util.Optional.empty();
+        public Optional<String> body(String agentId, String name) throws IOException {
+            return engine.body(agentId, name);
         }
 
         @Override
-        public java.util.Optional<String> resource(String agentId, String name, String relativePath) {
-            return java.util.Optional.empty();
+        public Optional<String> resource(String agentId, String name, String relativePath) throws IOException {
+            return engine.resource(agentId, name, relativePath);
         }
 
         @Override
         public Map<String, String> environment(String agentId, String name) {
-            return Map.of();
+            return engine.environment(agentId, name);
         }
+    }
+
+    static void skill(Path skillsDir, String folder, String frontMatter) throws IOException {
+        Path dir = Files.createDirectories(skillsDir.resolve(folder));
+        Files.writeString(dir.resolve("SKILL.md"), "---\n" + frontMatter + "---\n# " + folder + "\n");
     }
 
     static List<String> menu(FakeBotApi.Call c) {
@@ -183,46 +216,100 @@ class TelegramChannelTest {
         return names;
     }
 
+    static String menuDescription(FakeBotApi.Call c, String command) {
+        for (var n : c.params().path("commands")) {
+            if (n.path("command").asText().equals(command)) {
+                return n.path("description").asText();
+            }
+        }
+        throw new AssertionError("no command " + command + " in " + menu(c));
+    }
+
     @Test
-    void theCommandMenuFollowsTheSkills() throws Exception {
-        ChangingSkills skills = new ChangingSkills();
-        channel = new TelegramChannel(data);
-        channel.skills = skills;
-        channel.router = new io.gatehouse.api.routing.Router() {
-            @Override
-            public io.gatehouse.api.routing.ResolvedRoute resolve(io.gatehouse.api.routing.RouteRequest r) {
-                return new io.gatehouse.api.routing.ResolvedRoute("main", r.channel(), r.accountId(), "agent:main:main",
-                        "agent:main:main", "main", "default");
+    void theCommandMenuFollowsTheSkills(@TempDir Path home) throws Exception {
+        Path skillsDir = home.resolve("skills");
+        skill(skillsDir, "weather", "name: weather\ndescription: Tells the weather\n");
+        // a chat command only (the model never sees it): on the menu
+        skill(skillsDir, "deploy", "name: Deploy Now!\ndescription: Ships the build\ndisable-model-invocation: true\n");
+        // for the model only: never on the menu
+        skill(skillsDir, "internal", "name: internal\ndescription: Model only\nuser-invocable: false\n");
+        // a skill named like a channel command gets the name the skills service gives it, which the agents invoke
+        skill(skillsDir, "help", "name: help\ndescription: Skill help\n");
+        FakeConfigService config = new FakeConfigService(Map.of("agents", Map.of("list", List.of(Map.of("id", "main", "default", true)))));
+        try (SkillsEngine engine = new SkillsEngine(config::current, home, null, Map.of("PATH", "/nonexistent"), "Linux", e -> {
+            TelegramChannel c = channel;
+            if (c != null) {
+                c.skillsChanged(e);
             }
+        })) {
+            engine.start();
+            EngineSkills skills = new EngineSkills(engine);
+            Set<String> expected = new HashSet<>();
+            skills.forAgent("main").commands().forEach(c -> expected.add(c.name()));
+            assertEquals(Set.of("weather", "deploy_now", "help_2"), expected, "the skills service's commands");
 
-            @Override
-            public io.gatehouse.api.routing.RouteExplanation explain(io.gatehouse.api.routing.RouteRequest r) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        channel.start(section(), sink);
-        api.await(c -> c.method().equals("setMyCommands"), 1, WAIT);
-        assertEquals(List.of("start", "new", "status", "help"), menu(api.sent("setMyCommands").get(0)));
+            channel = new TelegramChannel(data);
+            channel.skills = skills;
+            channel.router = new io.gatehouse.api.routing.Router() {
+                @Override
+                public io.gatehouse.api.routing.ResolvedRoute resolve(io.gatehouse.api.routing.RouteRequest r) {
+                    return new io.gatehouse.api.routing.ResolvedRoute("main", r.channel(), r.accountId(), "agent:main:main",
+                            "agent:main:main", "main", "default");
+                }
 
-        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("weather", "Tells the weather", null));
-        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
-                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 1));
-        api.await(c -> c.method().equals("setMyCommands"), 2, WAIT);
-        assertEquals(List.of("start", "new", "status", "help", "weather"), menu(api.sent("setMyCommands").get(1)));
+                @Override
+                public io.gatehouse.api.routing.RouteExplanation explain(io.gatehouse.api.routing.RouteRequest r) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            channel.start(section(), sink);
+            FakeBotApi.Call first = api.await(c -> c.method().equals("setMyCommands"), 1, WAIT).get(0);
+            assertEquals(List.of("start", "new", "status", "help"), menu(first).subList(0, 4));
+            assertEquals(Set.of("weather", "deploy_now", "help_2"), new HashSet<>(menu(first).subList(4, menu(first).size())));
+            assertEquals("Ships the build", menuDescription(first, "deploy_now"));
 
-        // the skill goes: published; the same change heard again sends nothing; the next real change is the fourth call
-        skills.skills = List.of();
-        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
-                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/weather", 2));
-        api.await(c -> c.method().equals("setMyCommands"), 3, WAIT);
-        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
-                io.gatehouse.api.skills.SkillsChangeEvent.Reason.MANUAL, null, 3));
-        skills.skills = List.of(new io.gatehouse.api.skills.SkillsSnapshot.Skill("news", "Reads the news", null));
-        channel.skillsChanged(new io.gatehouse.api.skills.SkillsChangeEvent(null,
-                io.gatehouse.api.skills.SkillsChangeEvent.Reason.WATCH, "skills/news", 4));
-        List<FakeBotApi.Call> calls = api.await(c -> c.method().equals("setMyCommands"), 4, WAIT);
-        assertEquals(List.of("start", "new", "status", "help"), menu(calls.get(2)));
-        assertEquals(List.of("start", "new", "status", "help", "news"), menu(calls.get(3)));
+            // a skill goes: published; the same change heard again sends nothing; the next real change is the third call
+            Files.delete(skillsDir.resolve("weather/SKILL.md"));
+            engine.reload();
+            List<FakeBotApi.Call> calls = api.await(c -> c.method().equals("setMyCommands"), 2, WAIT);
+            assertEquals(Set.of("start", "new", "status", "help", "deploy_now", "help_2"), new HashSet<>(menu(calls.get(1))));
+            channel.skillsChanged(new SkillsChangeEvent(null, SkillsChangeEvent.Reason.MANUAL, null, engine.version("main")));
+            skill(skillsDir, "news", "name: news\ndescription: Reads the news\n");
+            engine.reload();
+            calls = api.await(c -> c.method().equals("setMyCommands"), 3, WAIT);
+            assertEquals(Set.of("start", "new", "status", "help", "deploy_now", "help_2", "news"), new HashSet<>(menu(calls.get(2))));
+            // the account's thread has run everything queued before this message: no fourth menu was sent
+            api.inject(TOKEN, dm(42, 1, "after"));
+            api.await(c -> text(c, "echo: after"), 1, WAIT);
+            assertEquals(3, api.sent("setMyCommands").size());
+            channel.deactivate(); // before the engine closes: no event reaches a stopped channel
+            channel = null;
+        }
+    }
+
+    @Test
+    void aFullGatewayIsAnsweredWithBusyAndWhenToSendAgain() throws Exception {
+        sink.hold = "slow";
+        sink.maxUnfinished = 1;
+        start(section());
+        api.inject(TOKEN, dm(42, 1, "slow one"));
+        await(() -> sink.held.containsKey("slow one"), "the first turn running");
+
+        api.inject(TOKEN, dm(42, 2, "hello"));
+        FakeBotApi.Call busy = api.await(c -> c.method().equals("sendMessage"), 1, WAIT).get(0);
+        String text = busy.params().path("text").asText();
+        assertEquals(42, busy.params().path("chat_id").asLong());
+        assertTrue(text.contains("busy") && text.contains("send it again in 2 s"), text);
+        assertFalse(text.contains("failed"), "not the generic failure: " + text);
+        assertEquals(1L, ((Number) account().get("refusedBusy")).longValue());
+
+        // the refused message was answered (not replayed later) and the gateway takes messages again once it has room
+        sink.held.get("slow one").complete(null);
+        api.await(c -> text(c, "echo: slow one"), 1, WAIT);
+        api.inject(TOKEN, dm(42, 3, "hello"));
+        api.await(c -> text(c, "echo: hello"), 1, WAIT);
+        assertEquals(3, api.sent("sendMessage").size(), "busy, then the two answers");
+        assertEquals(1L, ((Number) account().get("refusedBusy")).longValue());
     }
 
     @Test
