@@ -240,6 +240,28 @@ public final class AgentGateway implements MessageSink, InFlightWork, TurnStats 
         return config;
     }
 
+    /** The agents' settings of one config snapshot (computed once per agent, not per turn). */
+    private record SettingsOf(ConfigSnapshot snapshot, Map<String, AgentSettings> byAgent) {
+    }
+
+    private volatile SettingsOf settingsOf = new SettingsOf(null, Map.of());
+
+    /** The agent's settings in the config in force; read again after every config change. */
+    AgentSettings settings(String agentId) {
+        ConfigSnapshot snap = config().current();
+        SettingsOf c = settingsOf;
+        if (c.snapshot() != snap) {
+            c = new SettingsOf(snap, new java.util.concurrent.ConcurrentHashMap<>());
+            settingsOf = c;
+        }
+        AgentSettings s = c.byAgent().get(agentId);
+        if (s == null) {
+            s = AgentSettings.of(snap, agentId);
+            c.byAgent().put(agentId, s);
+        }
+        return s;
+    }
+
     SessionStore store() {
         return store;
     }

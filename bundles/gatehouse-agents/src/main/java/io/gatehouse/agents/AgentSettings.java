@@ -68,7 +68,9 @@ record AgentSettings(String agentId, Map<String, Object> agent, String providerR
         int providerCap = intOf(options.remove("maxConcurrent"), 0);
         options.putAll(agentOptions);
         String providerType = type instanceof String t && !t.isBlank() ? t.trim() : ref;
-        return new AgentSettings(agentId, agent, ref, providerType, options, providerCap);
+        // read-only: one instance serves every turn of the agent until the config changes (AgentGateway.settings)
+        return new AgentSettings(agentId, java.util.Collections.unmodifiableMap(agent), ref, providerType,
+                java.util.Collections.unmodifiableMap(options), providerCap);
     }
 
     /** {@code models.providers.<ref>.maxConcurrent} in the config (0: no cap). */

@@ -126,7 +126,7 @@ final class TurnRun {
         }
         AgentSettings s;
         try {
-            s = AgentSettings.of(gw.config().current(), agent);
+            s = gw.settings(agent);
         } catch (RuntimeException | LinkageError e) {
             fail("agent " + agent + " session " + key + ": cannot read the agent's settings: " + e, e);
             return;

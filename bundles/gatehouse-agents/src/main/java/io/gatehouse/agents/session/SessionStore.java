@@ -116,7 +116,13 @@ public final class SessionStore {
 
     /** @param root the {@code agents} folder of the data dir */
     public SessionStore(Path root) {
+        this(root, RECHECK_NANOS);
+    }
+
+    /** @param recheckNanos how long an open transcript's file is trusted to be as this store left it */
+    SessionStore(Path root, long recheckNanos) {
         this.root = root.toAbsolutePath();
+        this.recheckNanos = recheckNanos;
     }
 
     public Path root() {
@@ -254,13 +260,13 @@ public final class SessionStore {
      *
      * <p>The transcript stays open for the session's next lines ({@link #OPEN_TRANSCRIPTS} at most): opening,
      * checking and closing the file for every line was most of a turn's transcript cost. What others do to the
-     * path is still found: every turn's {@link #history} looks at the file, and so does a write when that was
-     * more than {@link #RECHECK_NANOS} ago. A file deleted or replaced is opened again (created), and a size other
-     * than this store's last write is checked for a torn last line.
+     * path is still found: a history read or a write looks at the file when that was more than
+     * {@link #RECHECK_NANOS} ago. A file deleted or replaced is opened again (created), and a size other than
+     * this store's last write is checked for a torn last line (and re-read for history).
      */
     private long[] write(Path file, byte[] text) throws IOException {
         OpenTranscript o = openTranscripts.get(file);
-        if (o != null && System.nanoTime() - o.checked > RECHECK_NANOS) {
+        if (o != null && System.nanoTime() - o.checked > recheckNanos) {
             o = check(file, o);
         }
         if (o == null) {
@@ -295,8 +301,9 @@ public final class SessionStore {
         }
     }
 
-    /** A write looks at the file again when it was last looked at longer ago than this. */
+    /** A history read or a write looks at an open transcript's file again when it was last looked at longer ago. */
     static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private final long recheckNanos;
 
     /**
      * Looks at the open transcript's file (one {@code stat}): the open file when it is still the one at the path,
@@ -443,8 +450,11 @@ public final class SessionStore {
             // one stat, and no exception for a new session (Files.size throws NoSuchFileException, whose stack
             // trace was a measurable part of a new conversation's first turn); 0 also for a missing file
             OpenTranscript o = openTranscripts.get(file);
+            if (o != null && System.nanoTime() - o.checked > recheckNanos) {
+                o = check(file, o);
+            }
             long size;
-            if (o != null && (o = check(file, o)) != null && o.size >= 0) {
+            if (o != null && o.size >= 0) {
                 size = o.size; // the open file is the one at the path, as this store wrote it
             } else {
                 size = file.toFile().length();

@@ -28,6 +28,13 @@ class SessionStoreTest {
         return s;
     }
 
+    /** A store that looks at an open transcript's file before every read and write (the default is once a second). */
+    private SessionStore openChecking(java.nio.file.Path dir) {
+        SessionStore s = new SessionStore(dir, 0);
+        opened.add(s);
+        return s;
+    }
+
     @org.junit.jupiter.api.AfterEach
     void closeStores() {
         opened.forEach(SessionStore::close);
@@ -190,7 +197,7 @@ class SessionStoreTest {
 
     @Test
     void historyComesFromMemoryWhileOnlyTheStoreWritesAndFromTheFileAfterAnyoneElse() throws Exception {
-        SessionStore store = open(data.resolve("agents"));
+        SessionStore store = openChecking(data.resolve("agents"));
         String key = "agent:main:cache";
         for (int i = 0; i < 30; i++) {
             store.append("main", key, Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", "m" + i));
@@ -214,7 +221,7 @@ class SessionStoreTest {
     }
     @Test
     void anOpenTranscriptFollowsWhatOthersDoToItsFile() throws Exception {
-        SessionStore store = open(data.resolve("agents"));
+        SessionStore store = openChecking(data.resolve("agents"));
         String key = "agent:main:open";
         store.append("main", key, Map.of("role", "user", "content", "one"));
         Path file = store.transcript("main", key);

@@ -17,7 +17,7 @@ import io.gatehouse.api.channel.InboundMessage;
  */
 public final class HttpAttributes {
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]+");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+    static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
     private HttpAttributes() {
     }
@@ -56,7 +56,7 @@ public final class HttpAttributes {
         String s = firstNonBlank(fProto, first(headers.apply("X-Forwarded-Proto")), scheme);
         String c = firstNonBlank(fFor, address(first(headers.apply("X-Forwarded-For"))), remote);
         Map<String, String> out = new LinkedHashMap<>();
-        if (h != null && h.length() <= 255 && HOST.matcher(h).matches()) {
+        if (h != null && h.length() <= 255 && validHost(h)) {
             out.put(InboundMessage.HTTP_HOST, h);
         }
         if (s != null) {
@@ -69,6 +69,53 @@ public final class HttpAttributes {
             out.put(InboundMessage.CLIENT_ADDRESS, c);
         }
         return out;
+    }
+
+    /**
+     * Whether {@code h} is a host[:port] as {@link #HOST} says, without running the pattern: it ran on every
+     * request and was a measurable part of a message's CPU ({@code HttpAttributesTest} compares the two).
+     */
+    static boolean validHost(String h) {
+        int end = h.length();
+        int i;
+        if (!h.isEmpty() && h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                char c = h.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            i = 0;
+            while (i < end && hostChar(h.charAt(i))) {
+                i++;
+            }
+            if (i == 0) {
+                return false;
+            }
+        }
+        if (i == end) {
+            return true;
+        }
+        int digits = end - i - 1;
+        if (h.charAt(i) != ':' || digits < 1 || digits > 5) {
+            return false;
+        }
+        for (int j = i + 1; j < end; j++) {
+            if (h.charAt(j) < '0' || h.charAt(j) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hostChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '~' || c == '-';
     }
 
     private static String first(String list) {

@@ -43,4 +43,23 @@ class HttpAttributesTest {
         assertEquals(Map.of("http.host", "h", "http.scheme", "http", "client.address", "1.2.3.4"),
                 of("h", "http", "1.2.3.4", Map.of("X-Forwarded-For", "1.2.3.4:555")));
     }
+    @org.junit.jupiter.api.Test
+    void theHostCheckAgreesWithItsPattern() {
+        java.util.List<String> hosts = new java.util.ArrayList<>(java.util.List.of("", "a", "127.0.0.1", "127.0.0.1:18789",
+                "localhost:1", "localhost:123456", "localhost:", "localhost:x", ":80", "[::1]", "[::1]:8080", "[]", "[::1",
+                "[::1]x", "[::1]:", "[g::1]", "[::1]:65536", "ex_am~ple-1.org", "exa mple", "a:b:c", "a]", "[a]b]", "é.org",
+                "host\n", "[1.2.3.4]:1", "-", "...", "a:1234", "a:12345"));
+        String alphabet = "a9.:[]_~-x ]:0";
+        java.util.Random r = new java.util.Random(12);
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = r.nextInt(9); i > 0; i--) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            hosts.add(b.toString());
+        }
+        for (String h : hosts) {
+            org.junit.jupiter.api.Assertions.assertEquals(HttpAttributes.HOST.matcher(h).matches(), HttpAttributes.validHost(h), h);
+        }
+    }
 }
