@@ -266,6 +266,10 @@ public final class SessionStore {
      */
     private long[] write(Path file, byte[] text) throws IOException {
         OpenTranscript o = openTranscripts.get(file);
+        if (o != null && !o.channel.isOpen()) {
+            openTranscripts.remove(file, o); // closed by an interrupt of the thread that last wrote it
+            o = null;
+        }
         if (o != null && System.nanoTime() - o.checked > recheckNanos) {
             o = check(file, o);
         }

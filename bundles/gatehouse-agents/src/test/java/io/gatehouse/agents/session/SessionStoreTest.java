@@ -285,4 +285,24 @@ class SessionStoreTest {
         }).count();
         assertEquals(0, after, "close() closes every transcript");
     }
+    @Test
+    void aWriteInterruptedOnItsThreadLosesOnlyThatLine() throws Exception {
+        SessionStore store = open(data.resolve("agents"));
+        String key = "agent:main:interrupted";
+        store.append("main", key, Map.of("role", "user", "content", "one"));
+        // an interrupt closes a FileChannel in use: the open transcript must not stay closed for the next lines
+        Thread.currentThread().interrupt();
+        try {
+            store.append("main", key, Map.of("role", "assistant", "content", "lost"));
+        } catch (java.io.IOException expected) {
+            // ClosedByInterruptException
+        } finally {
+            Thread.interrupted();
+        }
+        store.append("main", key, Map.of("role", "assistant", "content", "two"));
+        List<Object> contents = store.read("main", key).stream().map(l -> l.get("content")).toList();
+        assertEquals("one", contents.get(0));
+        assertEquals("two", contents.get(contents.size() - 1));
+        assertTrue(contents.size() <= 3, contents.toString());
+    }
 }
