@@ -45,6 +45,13 @@ public final class GatewayConnectorFactory implements ConnectorFactory {
                 + "keep-alive connection holds its own cache (about 90 kB at Jetty's 1024), which thousands of waiting "
                 + "conversations cannot afford.", min = "0")
         int headerCacheSize() default 0;
+
+        @AttributeDefinition(description = "Response writes up to this size (bytes) are copied into a buffer of "
+                + "the response and sent together; 0: every write goes out as it is. The channels write whole "
+                + "replies and whole stream events and flush each, so copying gains nothing, and a streaming "
+                + "response held its buffer for its whole life (thousands of streams waiting for their models).",
+                min = "0")
+        int outputAggregationSize() default 0;
     }
 
     /** Condition registered while the connector on the gateway socket is started. */
@@ -119,6 +126,7 @@ public final class GatewayConnectorFactory implements ConnectorFactory {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(config.requestHeaderSize());
         http.setHeaderCacheSize(config.headerCacheSize());
+        http.setOutputAggregationSize(config.outputAggregationSize());
         HandoffConnector connector = new HandoffConnector(server, socket, config.acceptors(),
                 this::connectorStarted, this::connectorStopping,
                 new HttpConnectionFactory(http));
