@@ -4,20 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import io.gatehouse.api.auth.GatewayAuth;
+import io.gatehouse.http.websocket.GatewayWebSocketServlet;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -26,20 +22,18 @@ import jakarta.servlet.http.HttpServletResponse;
  * injected script: {@code d} (the document, canvas-relative), {@code v} (the content hash it was served with),
  * {@code t} (when it was served), {@code token} (optional). The gateway token rule applies as for the pages
  * (cookie, query or header). A request that is not a WebSocket upgrade gets 426; with live reload or the
- * canvas off, 404.
+ * canvas off, 404. Jetty's WebSocket set-up is deferred to the first upgrade ({@link GatewayWebSocketServlet}).
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=" + CanvasFiles.SOCKET_PATH,
         "osgi.http.whiteboard.servlet.name=gatehouse-canvas-ws",
         "osgi.http.whiteboard.servlet.asyncSupported=true"})
-public final class CanvasSocketServlet extends JettyWebSocketServlet {
+public final class CanvasSocketServlet extends GatewayWebSocketServlet {
     private static final long serialVersionUID = 1L;
     private static final Pattern VERSION = Pattern.compile("[0-9a-f]{1,64}");
 
     private final transient CanvasHost host;
     private final transient GatewayAuth auth;
-    private final transient AtomicBoolean initStarted = new AtomicBoolean();
-    private final transient CountDownLatch initDone = new CountDownLatch(1);
 
     @Activate
     public CanvasSocketServlet(@Reference CanvasHost host, @Reference GatewayAuth auth) {
@@ -89,55 +83,25 @@ public final class CanvasSocketServlet extends JettyWebSocketServlet {
         });
     }
 
-    /** Felix initialises whiteboard servlets outside Jetty's context set-up; Jetty's init needs its own class loader. */
     @Override
-    public void init() {
-        // deferred to the first request (FELIX-5310)
-    }
-
-    private void deferredInit() throws ServletException {
-        if (initStarted.compareAndSet(false, true)) {
-            Thread t = Thread.currentThread();
-            ClassLoader tccl = t.getContextClassLoader();
-            t.setContextClassLoader(JettyWebSocketServlet.class.getClassLoader());
-            try {
-                super.init();
-            } finally {
-                t.setContextClassLoader(tccl);
-                initDone.countDown();
-            }
-        } else {
-            try {
-                if (!initDone.await(30, TimeUnit.SECONDS)) {
-                    throw new ServletException("websocket servlet initialisation timed out");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ServletException(e);
-            }
-        }
-    }
-
-    @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+    protected boolean admit(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         CanvasSettings s = host.settings();
         if (!s.enabled() || !s.liveReload()) {
             text(resp, 404, s.enabled() ? "live reload is off (canvasHost.liveReload: false)" : "the canvas is off");
-            return;
+            return false;
         }
         if (!CanvasAuth.allowed(auth, req)) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
             text(resp, 401, CanvasAuth.denied(auth));
-            return;
+            return false;
         }
         if (!isUpgrade(req)) {
             resp.setHeader("Upgrade", "websocket");
             resp.setHeader("Connection", "Upgrade");
             text(resp, 426, "upgrade required: " + CanvasFiles.SOCKET_PATH + " is the canvas live-reload WebSocket");
-            return;
+            return false;
         }
-        deferredInit();
-        super.service(req, resp);
+        return true;
     }
 
     static boolean isUpgrade(HttpServletRequest req) {
@@ -152,12 +116,5 @@ public final class CanvasSocketServlet extends JettyWebSocketServlet {
         resp.setContentType("text/plain; charset=utf-8");
         resp.setContentLength(b.length);
         resp.getOutputStream().write(b);
-    }
-
-    @Override
-    public void destroy() {
-        if (initStarted.get()) {
-            super.destroy();
-        }
     }
 }

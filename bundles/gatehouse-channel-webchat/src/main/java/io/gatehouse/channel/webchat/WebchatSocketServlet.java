@@ -2,12 +2,8 @@ package io.gatehouse.channel.webchat;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,8 +11,8 @@ import org.osgi.service.component.annotations.Reference;
 
 import io.gatehouse.api.auth.GatewayAuth;
 import io.gatehouse.channels.support.HttpAttributes;
+import io.gatehouse.http.websocket.GatewayWebSocketServlet;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -25,20 +21,19 @@ import jakarta.servlet.http.HttpServletResponse;
  * built with websockets). Query parameters: {@code session} (the browser session id, the peer) and
  * {@code token} (the gateway token; may instead come as the first frame {@code {type:"auth", token}}).
  * A token is required only when the gateway binds beyond loopback; then {@link GatewayAuth}'s rule applies.
+ * Jetty's WebSocket set-up is deferred to the first admitted upgrade ({@link GatewayWebSocketServlet}).
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/ws",
         "osgi.http.whiteboard.servlet.name=gatehouse-webchat-ws",
         "osgi.http.whiteboard.servlet.asyncSupported=true"})
-public final class WebchatSocketServlet extends JettyWebSocketServlet {
+public final class WebchatSocketServlet extends GatewayWebSocketServlet {
     private static final long serialVersionUID = 1L;
     static final String AUTHENTICATED = "gatehouse.webchat.authenticated";
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{8,80}");
 
     private final transient WebchatChannel channel;
     private final transient GatewayAuth auth;
-    private final transient AtomicBoolean initStarted = new AtomicBoolean();
-    private final transient CountDownLatch initDone = new CountDownLatch(1);
 
     @Activate
     public WebchatSocketServlet(@Reference WebchatChannel channel, @Reference GatewayAuth auth) {
@@ -62,37 +57,8 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
         });
     }
 
-    /** Felix initialises whiteboard servlets outside Jetty's context set-up; Jetty's init needs its own class loader. */
     @Override
-    public void init() {
-        // deferred to the first request (FELIX-5310)
-    }
-
-    private void deferredInit() throws ServletException {
-        if (initStarted.compareAndSet(false, true)) {
-            Thread t = Thread.currentThread();
-            ClassLoader tccl = t.getContextClassLoader();
-            t.setContextClassLoader(JettyWebSocketServlet.class.getClassLoader());
-            try {
-                super.init();
-            } finally {
-                t.setContextClassLoader(tccl);
-                initDone.countDown();
-            }
-        } else {
-            try {
-                if (!initDone.await(30, TimeUnit.SECONDS)) {
-                    throw new ServletException("websocket servlet initialisation timed out");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ServletException(e);
-            }
-        }
-    }
-
-    @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+    protected boolean admit(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         boolean authenticated = true;
         if (!auth.gatewayOnLoopback()) {
             String token = req.getParameter("token");
@@ -103,24 +69,16 @@ public final class WebchatSocketServlet extends JettyWebSocketServlet {
             if (token != null && !authenticated) {
                 resp.setHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
                 resp.sendError(401, "invalid gateway token");
-                return;
+                return false;
             }
             if (!authenticated && !auth.tokenConfigured()) {
                 // No token is configured, so no first frame could let this client in: refused before the upgrade.
                 resp.sendError(403, "only local clients may connect without a gateway token");
-                return;
+                return false;
             }
             // no token with the upgrade: the first frame must carry it, within ChatSocket.AUTH_FRAME_TIMEOUT
         }
         req.setAttribute(AUTHENTICATED, authenticated);
-        deferredInit();
-        super.service(req, resp);
-    }
-
-    @Override
-    public void destroy() {
-        if (initStarted.get()) {
-            super.destroy();
-        }
+        return true;
     }
 }
