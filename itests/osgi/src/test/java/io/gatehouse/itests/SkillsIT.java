@@ -218,6 +218,12 @@ class SkillsIT {
         config.set("skills.load.watchDebounceMs", 1000, "itest");
         String name = "burst-" + nonce;
         Path root = ws.resolve("skills");
+        // Counting starts once everything before the burst is in force: the debounce change, and a late watch
+        // event of the previous test's cleanup, which a load for the config change may find and report as an
+        // event of its own. A first skill's event comes after them (events are in version order).
+        write(root.resolve("before-" + nonce), "before-" + nonce, "before the burst", "");
+        awaitEvent("the first skill's event", e -> e.changedPath() != null && e.changedPath().contains("before-" + nonce));
+        events.clear();
         write(root.resolve("node_modules/pkg/" + name), name + "-nm", "in node_modules", "");
         write(root.resolve(".git/x"), name + "-git", "in .git", "");
         write(root.resolve("build/x"), name + "-build", "in build", "");
