@@ -255,6 +255,19 @@ class SessionStoreTest {
         assertTrue(lines.get(0).contains("\"five\""));
     }
 
+    /** Files of this process open under {@code dir} (its descriptors in /proc/self/fd). */
+    private static long openFilesUnder(Path dir) throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).startsWith(dir);
+                } catch (java.io.IOException gone) {
+                    return false; // the listing's own descriptor, closed meanwhile
+                }
+            }).count();
+        }
+    }
+
     @Test
     void manySessionsKeepABoundedNumberOfTranscriptsOpenAndLoseNoLine() throws Exception {
         SessionStore store = open(data.resolve("agents"));
@@ -264,25 +277,13 @@ class SessionStoreTest {
                 store.append("main", "agent:main:s" + i, Map.of("role", "user", "content", "r" + round));
             }
         }
-        long open = Files.list(Path.of("/proc/self/fd")).filter(fd -> {
-            try {
-                return Files.readSymbolicLink(fd).startsWith(data);
-            } catch (java.io.IOException gone) {
-                return false;
-            }
-        }).count();
+        long open = openFilesUnder(data);
         assertTrue(open <= SessionStore.OPEN_TRANSCRIPTS, open + " transcripts open");
         for (int i = 0; i < sessions; i++) {
             assertEquals(List.of("r0", "r1"), store.read("main", "agent:main:s" + i).stream().map(l -> l.get("content")).toList());
         }
         store.close();
-        long after = Files.list(Path.of("/proc/self/fd")).filter(fd -> {
-            try {
-                return Files.readSymbolicLink(fd).startsWith(data);
-            } catch (java.io.IOException gone) {
-                return false;
-            }
-        }).count();
+        long after = openFilesUnder(data);
         assertEquals(0, after, "close() closes every transcript");
     }
     @Test
