@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -18,12 +19,14 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -31,9 +34,11 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.NRTCachingDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * One Lucene index of one agent's memory. Each file is a {@code file} document (path, source, content
@@ -394,9 +399,75 @@ public final class MemoryIndex implements Closeable {
         return run(q.build(), n);
     }
 
-    /** Nearest chunks by vector (HNSW); the score is Lucene's {@code (1 + dot) / 2}. */
+    /**
+     * Up to this many chunk vectors a vector search compares the query with every one of them, as the
+     * reference does (its search is exact); above it HNSW finds them approximately. HNSW links a chunk unlike
+     * all others (the note about something else, the one a query about it wants) from few or no nodes, and a
+     * graph search missed it even 100 wide. A full scan of 20,000 vectors of 384 dimensions costs a few
+     * milliseconds (docs/benchmarks.md).
+     */
+    static final int EXACT_UP_TO = 20_000;
+
+    /** How many candidates an approximate search keeps while it walks the graph (its {@code ef}). */
+    static final int SEARCH_BREADTH = 100;
+
+    /** {@link #EXACT_UP_TO}, lowered by tests to reach the approximate search. */
+    int exactUpTo = EXACT_UP_TO;
+
+    /** Nearest chunks by vector; the score is Lucene's {@code (1 + dot) / 2}. */
     public List<Found> nearest(float[] vector, int k) throws IOException {
-        return run(new KnnFloatVectorQuery(VECTOR, vector, k), k);
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs top = vectorCount(s) <= exactUpTo ? exactNearest(s, vector, k)
+                    // the query keeps the SEARCH_BREADTH nearest; the k best of them are read
+                    : s.search(new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, SEARCH_BREADTH)), Math.max(1, k));
+            return found(s, top);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static long vectorCount(IndexSearcher s) throws IOException {
+        long n = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FloatVectorValues v = leaf.reader().getFloatVectorValues(VECTOR);
+            n += v == null ? 0 : v.size();
+        }
+        return n;
+    }
+
+    /** Every live chunk vector compared with the query: the k best, best first (ties: lower doc first). */
+    private static TopDocs exactNearest(IndexSearcher s, float[] vector, int k) throws IOException {
+        int n = Math.max(1, k);
+        PriorityQueue<ScoreDoc> worstFirst = new PriorityQueue<>(n + 1, (a, b) -> a.score != b.score
+                ? Float.compare(a.score, b.score) : Integer.compare(b.doc, a.doc));
+        long hits = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+            if (values == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                if (live != null && !live.get(doc)) {
+                    continue;
+                }
+                hits++;
+                float score = VectorSimilarityFunction.DOT_PRODUCT.compare(vector, values.vectorValue());
+                ScoreDoc worst = worstFirst.peek();
+                if (worstFirst.size() < n) {
+                    worstFirst.add(new ScoreDoc(leaf.docBase + doc, score));
+                } else if (score > worst.score) {
+                    worstFirst.poll();
+                    worstFirst.add(new ScoreDoc(leaf.docBase + doc, score));
+                }
+            }
+        }
+        ScoreDoc[] best = new ScoreDoc[worstFirst.size()];
+        for (int i = best.length - 1; i >= 0; i--) {
+            best[i] = worstFirst.poll();
+        }
+        return new TopDocs(new TotalHits(hits, TotalHits.Relation.EQUAL_TO), best);
     }
 
     private static final java.util.Set<String> FOUND_FIELDS = java.util.Set.of(ID, PATH, SOURCE, START, END, TEXT, MTIME);
@@ -404,26 +475,29 @@ public final class MemoryIndex implements Closeable {
     private List<Found> run(Query q, int n) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            TopDocs top = s.search(q, Math.max(1, n));
-            StoredFields stored = s.storedFields();
-            ScoreDoc[] hits = top.scoreDocs;
-            // stored fields read in document order (blocks are decompressed once), results kept in score order
-            Integer[] order = new Integer[hits.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
-            Found[] out = new Found[hits.length];
-            for (int i : order) {
-                ScoreDoc sd = hits[i];
-                Document d = stored.document(sd.doc, FOUND_FIELDS);
-                out[i] = new Found(d.get(ID), d.get(PATH), d.get(SOURCE), (int) num(d, START), (int) num(d, END), d.get(TEXT),
-                        num(d, MTIME), sd.score);
-            }
-            return java.util.Arrays.asList(out);
+            return found(s, s.search(q, Math.max(1, n)));
         } finally {
             searchers.release(s);
         }
+    }
+
+    private static List<Found> found(IndexSearcher s, TopDocs top) throws IOException {
+        StoredFields stored = s.storedFields();
+        ScoreDoc[] hits = top.scoreDocs;
+        // stored fields read in document order (blocks are decompressed once), results kept in score order
+        Integer[] order = new Integer[hits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
+        Found[] out = new Found[hits.length];
+        for (int i : order) {
+            ScoreDoc sd = hits[i];
+            Document d = stored.document(sd.doc, FOUND_FIELDS);
+            out[i] = new Found(d.get(ID), d.get(PATH), d.get(SOURCE), (int) num(d, START), (int) num(d, END), d.get(TEXT),
+                    num(d, MTIME), sd.score);
+        }
+        return java.util.Arrays.asList(out);
     }
 
     /** Whether the index has any document (a fresh index has none). */
