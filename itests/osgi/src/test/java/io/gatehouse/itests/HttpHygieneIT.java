@@ -160,9 +160,10 @@ class HttpHygieneIT {
             long t0 = System.nanoTime();
             http.beginDrain();
             try {
-                Poll.until("the drain no longer waits for the stalled client", Duration.ofSeconds(10), http::pending, n -> n == 0);
+                Poll.until("the drain no longer waits for the stalled client", Duration.ofSeconds(25), http::pending, n -> n == 0);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms < 5_000, "drained after " + ms + " ms");
+                // the drain's idle read bound is 3 s; what this guards against is the 30 s idle timeout
+                assertTrue(ms < 20_000, "drained after " + ms + " ms");
                 String answer = readUntilClosed(stalled.getInputStream());
                 assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
             } finally {

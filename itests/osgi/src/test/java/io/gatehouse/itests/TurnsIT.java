@@ -168,9 +168,10 @@ class TurnsIT {
             assertEquals("mock: hello " + i, content(r));
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        // coarse on purpose (shared CI machines): one delay is 2 s; 8 turn threads needed 25 delays (50 s)
-        assertTrue(ms < 12_000, "200 turns of a 2 s model took " + ms + " ms");
-        assertTrue(MODEL.maxInFlight.get() > 100, "most model requests overlapped: " + MODEL.maxInFlight.get());
+        // coarse on purpose (shared CI machines): one delay is 2 s; 8 turn threads needed 25 delays (50 s) and had
+        // at most 8 requests at the model (how many overlap beyond that depends on how fast 200 arrive)
+        assertTrue(ms < 30_000, "200 turns of a 2 s model took " + ms + " ms");
+        assertTrue(MODEL.maxInFlight.get() > 50, "model requests overlapped: " + MODEL.maxInFlight.get());
     }
 
     @Test

@@ -66,6 +66,10 @@ class SkillsWatchTest {
 
     @Test
     void aBurstIntoARootThatDidNotExistIsReadToTheEndAndIsOneEvent() throws Exception {
+        // a debounce longer than any pause a loaded machine puts into the burst (at 100 ms, one pause made two events)
+        config.set(Map.of("skills", Map.of("load", Map.of("watchDebounceMs", 1000)),
+                "agents", Map.of("list", List.of(Map.of("id", "main", "workspace", "ws")))));
+        engine.configChanged();
         Path root = ws.resolve("skills");
         Path dir = root.resolve("burst");
         Files.createDirectories(root.resolve("node_modules/pkg/x"));

@@ -59,7 +59,8 @@ class MemoryTest {
     }
 
     static JsonNode memoryStatus(Gateway g) throws IOException {
-        Gateway.Result r = g.cli("shell", "memory:status --json --agent main");
+        // over the admin socket, not a new JVM per poll: the kill test must see a short embed phase
+        Gateway.Result r = g.shell("memory:status --json --agent main");
         if (r.exit() != 0) {
             throw new IllegalStateException("memory:status failed: " + r);
         }
