@@ -46,6 +46,14 @@ final class RouteIndex {
 
     /** The winning binding and its tier, or null when no binding matches (the default agent). */
     Decision decide(Message m) {
+        return decide(m, null);
+    }
+
+    /**
+     * {@link #decide(Message)}, adding to {@code examined[0]} the number of bindings it looked at (the
+     * candidates of each tier it reached), for the test that shows the index is not a scan.
+     */
+    Decision decide(Message m, int[] examined) {
         ChannelBindings c = channels.get(m.channel());
         if (c == null) {
             return null;
@@ -97,8 +105,13 @@ final class RouteIndex {
                     id = m.peerId();
                 }
             }
-            Binding a = account == null ? null : first(account.candidates(tier, m, kind, id), scope, kind, id);
-            Binding b = any == null ? null : first(any.candidates(tier, m, kind, id), scope, kind, id);
+            Binding[] fromAccount = account == null ? NONE : account.candidates(tier, m, kind, id);
+            Binding[] fromAny = any == null ? NONE : any.candidates(tier, m, kind, id);
+            if (examined != null) {
+                examined[0] += fromAccount.length + fromAny.length;
+            }
+            Binding a = first(fromAccount, scope, kind, id);
+            Binding b = first(fromAny, scope, kind, id);
             Binding winner = a == null ? b : b == null || a.index < b.index ? a : b;
             if (winner != null) {
                 return new Decision(winner, tier);

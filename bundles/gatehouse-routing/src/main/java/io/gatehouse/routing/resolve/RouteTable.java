@@ -120,6 +120,13 @@ public final class RouteTable {
                 : config.route(d.binding().agentId, d.tier().matchedBy, d.binding().dmScope, m);
     }
 
+    /** How many bindings the index looks at at most to route this request (its candidates), for tests. */
+    int bindingsExamined(RouteRequest request) {
+        int[] examined = {0};
+        index.decide(Message.of(request), examined);
+        return examined[0];
+    }
+
     /** The route by a scan of every binding (no index, no cache): the reference reading of the algorithm. */
     public ResolvedRoute resolveByScan(RouteRequest request) {
         Message m = Message.of(request);

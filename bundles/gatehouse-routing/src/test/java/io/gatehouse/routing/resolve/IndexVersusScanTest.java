@@ -71,29 +71,16 @@ class IndexVersusScanTest {
             requests.add(new RouteRequest("telegram", "acct" + (i % 10), new RouteRequest.Peer("direct", peer), null,
                     "guild" + (i % 50), List.of("role" + (i % 5)), "team" + (i % 20)));
         }
-        for (RouteRequest r : requests.subList(0, 50)) {
+        for (RouteRequest r : requests.subList(0, 100)) {
             assertEquals(table.resolveByScan(r), table.resolve(r));
         }
-        // warm up both paths, then compare the cost per request
-        for (int round = 0; round < 3; round++) {
-            for (RouteRequest r : requests) {
-                table.resolve(r);
-            }
-        }
-        long t0 = System.nanoTime();
+        int most = 0;
         for (RouteRequest r : requests) {
-            table.resolve(r);
+            most = Math.max(most, table.bindingsExamined(r));
         }
-        double indexedPerRequest = (System.nanoTime() - t0) / (double) requests.size();
-        long t1 = System.nanoTime();
-        int scanned = 40;
-        for (RouteRequest r : requests.subList(100, 100 + scanned)) {
-            table.resolveByScan(r);
-        }
-        double scanPerRequest = (System.nanoTime() - t1) / (double) scanned;
-        assertTrue(indexedPerRequest * 50 < scanPerRequest, String.format(
-                "indexed %.0f ns/request vs scan %.0f ns/request: the index should be far cheaper", indexedPerRequest,
-                scanPerRequest));
+        // a scan looks at every binding of the channel and account (about 25,000 here); the index at a handful.
+        // What each costs in time is measured in bench/ (bench/routing-jmh.sh), not asserted here.
+        assertTrue(most >= 1 && most <= 16, "the index looked at " + most + " bindings for one request");
     }
 
     /** Bindings of every tier spread over one channel's ten accounts, plus other channels. */

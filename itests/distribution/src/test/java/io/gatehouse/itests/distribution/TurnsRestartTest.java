@@ -116,7 +116,8 @@ class TurnsRestartTest {
             List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
             for (int i = 0; i < TURNS; i++) {
                 String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"turn " + i + "\"}]}";
-                replies.add(http.sendAsync(HttpRequest.newBuilder(chat).timeout(Duration.ofSeconds(90))
+                // the timeout runs from the send: it spans the build-up, the restart and the drain (bounded below)
+                replies.add(http.sendAsync(HttpRequest.newBuilder(chat).timeout(Duration.ofSeconds(300))
                         .header("Content-Type", "application/json").header("X-Gatehouse-Peer", "direct:waiter-" + i)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
             }
