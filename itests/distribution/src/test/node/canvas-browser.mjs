@@ -123,19 +123,30 @@ try {
       results.burst = { saves: 20, reloads: loads.length - from, reloadsAfterFinal: loads.length - settled,
         shown: loads.slice(from).map((x) => x.rev) };
     } else if (scenario === 'torn') {
-      const from = loads.length;
-      const whole = pageText('torn', Date.now(), 400);
-      const cut = Math.floor(whole.length / 2);
-      const fd = openSync(cfg.file, 'w');
-      writeSync(fd, whole.slice(0, cut));
-      await sleep(150); // a writer pausing in the middle of the file, longer than any quiet time
-      writeSync(fd, whole.slice(cut));
-      closeSync(fd);
-      await loadWhere((x) => x.rev === 'torn' && x.complete, from, 'showing the whole file');
-      await connected(page);
-      const torn = loads.slice(from).filter((x) => !x.complete);
-      results.torn = { reloads: loads.length - from, tornLoads: torn.length };
-      if (torn.length) throw new Error(`the page showed a half-written file ${torn.length} time(s)`);
+      // The host serves a file without its end after incompleteWaitMs (500 ms), so a writer that never
+      // finishes is still shown. The pause here is 150 ms; when the machine stretched it past 400 ms, a
+      // half file may rightly be shown, and the attempt is made again (at most 3).
+      for (let attempt = 1; ; attempt++) {
+        const from = loads.length;
+        const rev = 'torn-' + attempt;
+        const whole = pageText(rev, Date.now(), 400);
+        const cut = Math.floor(whole.length / 2);
+        const fd = openSync(cfg.file, 'w');
+        writeSync(fd, whole.slice(0, cut));
+        const pausedAt = Date.now();
+        await sleep(150); // a writer pausing in the middle of the file, longer than any quiet time
+        writeSync(fd, whole.slice(cut));
+        const pauseMs = Date.now() - pausedAt;
+        closeSync(fd);
+        await loadWhere((x) => x.rev === rev && x.complete, from, 'showing the whole file');
+        await connected(page);
+        const torn = loads.slice(from).filter((x) => !x.complete);
+        results.torn = { reloads: loads.length - from, tornLoads: torn.length, pauseMs, attempts: attempt };
+        if (!torn.length) break;
+        if (pauseMs < 400 || attempt === 3) {
+          throw new Error(`the page showed a half-written file ${torn.length} time(s) (the writer paused ${pauseMs} ms)`);
+        }
+      }
     } else if (scenario === 'restart') {
       if (!cfg.gatehouse || !cfg.home) throw new Error('restart needs gatehouse and home');
       const from = loads.length;
