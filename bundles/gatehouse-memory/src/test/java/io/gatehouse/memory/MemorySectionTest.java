@@ -96,7 +96,11 @@ class MemorySectionTest {
         assertEquals(400, s.tokens());
         assertEquals(80, s.overlap());
         assertEquals(6, s.query().maxResults());
-        assertEquals(0.35, s.query().minScore());
+        // the reference's floor, except with the shipped model, whose cosines run lower
+        assertEquals(MemorySettings.MIN_SCORE_LOCAL, s.query().minScore());
+        assertEquals(0.35, MemorySettings.of(Map.of("provider", "openai")).query().minScore());
+        assertEquals(0.35, MemorySettings.of(Map.of("provider", "none")).query().minScore());
+        assertEquals(0.5, MemorySettings.of(Map.of("query", Map.of("minScore", 0.5))).query().minScore());
         assertEquals(0.7, s.query().vectorWeight(), 1e-9);
         assertEquals(0.3, s.query().textWeight(), 1e-9);
         assertEquals(4, s.query().candidateMultiplier());

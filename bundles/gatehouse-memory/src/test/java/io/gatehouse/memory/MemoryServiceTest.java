@@ -91,6 +91,41 @@ class MemoryServiceTest {
         assertTrue(h.snippet().contains("Miso"));
     }
 
+    /**
+     * With the defaults and the shipped model, a question finds the note that answers it though they share no
+     * word (the floor for that model is {@link MemorySettings#MIN_SCORE_LOCAL}), and a question the notes
+     * know nothing about finds nothing.
+     */
+    @Test
+    void questionsFindTheNoteThatAnswersThemAndOthersFindNothing() throws Exception {
+        Files.writeString(ws.resolve("memory/oncall.md"), "# On-call\n\nPriya covers the week of the launch. Marco takes the "
+                + "weekend after.\nPager escalation: after 10 minutes without acknowledgement, page the team lead.\n");
+        Files.writeString(ws.resolve("memory/travel.md"), "# Team offsite\n\nThe offsite is in Lisbon from June 3 to June 6. "
+                + "Flights are booked through the travel desk.\nHotel: Casa do Rio, near the river. Dinner on June 4 at 19:30.\n");
+        Files.writeString(ws.resolve("memory/security.md"), "# Security\n\nLaptops must use full-disk encryption. SSH keys are "
+                + "ed25519 only.\nReport a lost device to security@example.com within one hour.\n");
+        AgentMemory.SyncReport r = memory.sync("main", false).get(60, TimeUnit.SECONDS);
+        assertEquals(null, r.error());
+        until("vectors", () -> ((Integer) memory.agent("main").status().get("pendingEmbeddings")) == 0);
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("who is on call during the launch", "memory/oncall.md");
+        answers.put("what happens if nobody answers the pager", "memory/oncall.md");
+        answers.put("where do we stay in Lisbon", "memory/travel.md");
+        answers.put("what time is dinner at the offsite", "memory/travel.md");
+        answers.put("I lost my laptop, what do I do", "memory/security.md");
+        answers.put("which ssh key type is allowed", "memory/security.md");
+        answers.put("when do we move invoicing onto k8s?", "memory/2026-03-02.md");
+        answers.forEach((question, note) -> {
+            List<MemorySearch.Hit> hits = memory.search("main", question, 6);
+            assertFalse(hits.isEmpty(), question + ": nothing found");
+            assertEquals(note, hits.get(0).path(), question + ": " + hits);
+        });
+        for (String unrelated : List.of("what is the capital of Australia", "recipe for banana bread",
+                "how do I center a div in css", "who won the football world cup", "play some music")) {
+            assertEquals(List.of(), memory.search("main", unrelated, 6), unrelated);
+        }
+    }
+
     @Test
     void anEditedFileIsFoundAndADeletedOneIsGone() throws Exception {
         memory.sync("main", false).get(60, TimeUnit.SECONDS);
