@@ -190,7 +190,11 @@ public final class SessionStore {
             index.compute(sessionKey, (k, old) -> new Entry(sessionKey, agent, fileName,
                     old == null ? now : old.created(), now, old == null ? 1 : old.messages() + 1, size));
         }
-        closeIdleTranscripts();
+        if (closed) {
+            closeTranscripts(); // a line after close (a late turn) leaves no transcript open without an owner
+        } else {
+            closeIdleTranscripts();
+        }
         dirty.add(agent);
         if (flushScheduled.compareAndSet(false, true)) {
             try {
@@ -237,6 +241,7 @@ public final class SessionStore {
     /** Writes what is pending and stops the index writer. */
     @org.osgi.service.component.annotations.Deactivate
     public void close() {
+        closed = true; // before the transcripts are closed: an append that opens one after that closes it itself
         indexWriter.shutdown();
         try {
             // a write in progress finishes before the last flush, so nothing writes after close
@@ -367,6 +372,7 @@ public final class SessionStore {
     }
 
     private final Map<Path, OpenTranscript> openTranscripts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * Closes the least recently used open transcripts beyond {@link #OPEN_TRANSCRIPTS} (an eighth more, so this

@@ -285,7 +285,13 @@ class SessionStoreTest {
         store.close();
         long after = openFilesUnder(data);
         assertEquals(0, after, "close() closes every transcript");
+        // a late line (a turn ending after deactivation) is written, and leaves nothing open
+        store.append("main", "agent:main:s0", Map.of("role", "assistant", "content", "late"));
+        store.append("main", "agent:main:late", Map.of("role", "user", "content", "late"));
+        assertEquals(0, openFilesUnder(data), "a line after close() leaves its transcript open");
+        assertEquals(List.of("r0", "r1", "late"), store.read("main", "agent:main:s0").stream().map(l -> l.get("content")).toList());
     }
+
     @Test
     void aWriteInterruptedOnItsThreadLosesOnlyThatLine() throws Exception {
         SessionStore store = open(data.resolve("agents"));
